@@ -1,0 +1,53 @@
+/**
+ * Opens the SQLite database the whole process shares: WAL (readers never block the writer, several
+ * processes can share the file), foreign keys on, a busy timeout so concurrent writers wait instead of
+ * failing, and the committed migrations applied. This module is the only one that knows the store is
+ * SQLite; moving to a shared database for workers on several machines starts here.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.ts';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface Store {
+  readonly db: Db;
+  /** The raw connection, for transactions and the few hand-written statements (queue claims). */
+  readonly sqlite: Database.Database;
+  readonly path: string;
+  close(): void;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+/** Opens (creating the folder if needed) and migrates. `file` is a path or `:memory:`. */
+export function openStore(file: string, options: { migrate?: boolean } = {}): Store {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 10000');
+  const db = drizzle(sqlite, { schema });
+  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  let closed = false;
+  return {
+    db,
+    sqlite,
+    path: file,
+    close() {
+      if (closed) return;
+      closed = true;
+      sqlite.close();
+    },
+  };
+}
+
+/** Runs `fn` in an IMMEDIATE transaction (takes the write lock up front, so no upgrade deadlocks). */
+export function transaction<T>(store: Store, fn: () => T): T {
+  return store.sqlite.transaction(fn).immediate();
+}
