@@ -1,0 +1,17 @@
+/** Picks the queue driver from the config: bullmq when REDIS_URL is set, embedded otherwise. */
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import type { Store } from '../store/db.ts';
+import { BullQueue, assertRedisReachable } from './bullmq.ts';
+import { EmbeddedQueue } from './embedded.ts';
+import type { JobQueue } from './port.ts';
+
+export async function createQueue(config: Config, store: Store, logger: Logger): Promise<JobQueue> {
+  if (config.queue.driver === 'bullmq' && config.queue.redisUrl) {
+    await assertRedisReachable(config.queue.redisUrl);
+    return new BullQueue({ url: config.queue.redisUrl, prefix: config.queue.prefix, logger });
+  }
+  return new EmbeddedQueue(store, { logger });
+}
+
+export type { JobQueue } from './port.ts';
