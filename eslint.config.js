@@ -22,6 +22,7 @@ export default tseslint.config(
   {
     // The core never imports a platform SDK: adapters depend on the core, not the reverse.
     files: ['src/**/*.ts'],
+    ignores: ['src/cli/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -32,6 +33,13 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The CLI is the composition root: it may load the adapter registry, still never an SDK itself.
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['telegraf', 'telegraf/*', 'wechaty', 'wechaty/*', 'wechaty-puppet*'], message: 'platform SDKs belong in adapters/<platform>/' }] }],
     },
   },
 );

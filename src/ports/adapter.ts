@@ -36,6 +36,11 @@ export interface AdapterContext {
   readonly commands: OfficerCommandHandler;
   /** The shared HTTP server, for adapters that receive webhooks. Routes must be added before it listens. */
   readonly http?: FastifyInstance;
+  /**
+   * `full` in `netpatrol start`: receive (poll, webhooks, stdin) and send. `send-only` in
+   * `netpatrol worker` processes: only `send` is used; do not poll or register routes.
+   */
+  readonly mode: 'full' | 'send-only';
   /** Read-only facts from the log that platform rules need (WeChat's 48-hour service window). */
   readonly history: ConversationHistory;
 }

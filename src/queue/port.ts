@@ -17,9 +17,18 @@ import { z } from 'zod';
 
 /** Queue names with their payload schemas. Payloads carry ids, never citizens' text. */
 export const QUEUES = {
+  /** Classify a stored message, open or extend its case, draft replies. Any worker process. */
   triage: z.object({ messageId: z.string().min(1) }),
+  /** Send one outbound message through a platform any process can reach (http, telegram, wechat-oa). */
   deliver: z.object({ deliveryId: z.string().min(1) }),
-  notify: z.object({ draftId: z.string().min(1), event: z.enum(['new', 'reminder', 'decided', 'emergency']) }),
+  /** Send through an adapter bound to the process that runs it (console, wechaty): only `netpatrol start`. */
+  'deliver-local': z.object({ deliveryId: z.string().min(1) }),
+  /** Post a review card to one officers' chat. Only `netpatrol start`, which runs the chat adapters. */
+  notify: z.object({
+    draftId: z.string().min(1),
+    event: z.enum(['new', 'reminder', 'decided', 'emergency', 'trouble']),
+    channel: z.string().min(1),
+  }),
 } as const;
 
 export type QueueName = keyof typeof QUEUES;

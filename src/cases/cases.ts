@@ -1,0 +1,108 @@
+/**
+ * Opening and extending cases. Messages from the same sender within the join window (CASE_JOIN_MINUTES,
+ * default 10) join the sender's open case, so a tip sent as several messages and screenshots is one
+ * case. Every function here runs inside the caller's write transaction.
+ */
+import { and, desc, eq, gte, inArray } from 'drizzle-orm';
+import type { Category, Intent } from '../domain/vocabulary.ts';
+import type { Store } from '../store/db.ts';
+import { appendAudit } from '../store/audit.ts';
+import { newId } from '../store/ids.ts';
+import { cases } from '../store/schema.ts';
+import { nextCaseNumber } from './numbers.ts';
+
+export type CaseRow = typeof cases.$inferSelect;
+
+/** Intents that open a case: a citizen gets a number to quote for these. */
+export const CASE_INTENTS: ReadonlySet<Intent> = new Set(['tip', 'emergency', 'verify']);
+
+/** Which intent wins when a case gets a second message: the more serious one. */
+const SEVERITY: Record<Intent, number> = { emergency: 5, tip: 4, verify: 3, consult: 2, status: 1, chitchat: 0 };
+
+export interface CaseRequest {
+  readonly account: string;
+  readonly platform: string;
+  readonly conversationId: string;
+  readonly senderId: string;
+  readonly intent: Intent;
+  readonly category: Category | null;
+  readonly anonymous: boolean;
+  readonly at: Date;
+  readonly joinWindowMs: number;
+  readonly prefix: string;
+  readonly timezone: string;
+}
+
+/** The sender's open case still within the join window, if any. */
+export function findJoinableCase(store: Store, req: Pick<CaseRequest, 'account' | 'platform' | 'senderId' | 'at' | 'joinWindowMs'>): CaseRow | undefined {
+  if (req.joinWindowMs <= 0) return undefined;
+  return store.db
+    .select()
+    .from(cases)
+    .where(
+      and(
+        eq(cases.account, req.account),
+        eq(cases.platform, req.platform),
+        eq(cases.senderId, req.senderId),
+        inArray(cases.status, ['open']),
+        gte(cases.lastMessageAt, req.at.getTime() - req.joinWindowMs),
+      ),
+    )
+    .orderBy(desc(cases.lastMessageAt))
+    .limit(1)
+    .get();
+}
+
+/** Opens a new case or extends the joinable one. Returns the case and whether it is new. */
+export function openOrExtendCase(store: Store, req: CaseRequest): { row: CaseRow; isNew: boolean } {
+  const at = req.at.getTime();
+  const existing = findJoinableCase(store, req);
+  if (existing) {
+    const upgrade = SEVERITY[req.intent] > SEVERITY[existing.intent as Intent];
+    const patch = {
+      lastMessageAt: at,
+      updatedAt: at,
+      anonymous: existing.anonymous || req.anonymous,
+      ...(upgrade ? { intent: req.intent, category: req.category ?? existing.category } : {}),
+      ...(!upgrade && !existing.category && req.category ? { category: req.category } : {}),
+    };
+    store.db.update(cases).set(patch).where(eq(cases.id, existing.id)).run();
+    return { row: { ...existing, ...patch }, isNew: false };
+  }
+  const row: CaseRow = {
+    id: newId(),
+    number: nextCaseNumber(store, { account: req.account, prefix: req.prefix, timezone: req.timezone, at: req.at }),
+    account: req.account,
+    platform: req.platform,
+    conversationId: req.conversationId,
+    senderId: req.senderId,
+    intent: req.intent,
+    category: req.category,
+    status: 'open',
+    anonymous: req.anonymous,
+    department: null,
+    openedAt: at,
+    updatedAt: at,
+    lastMessageAt: at,
+    closedAt: null,
+  };
+  store.db.insert(cases).values(row).run();
+  appendAudit(store, {
+    account: req.account,
+    actor: 'system',
+    action: 'case.opened',
+    subjectType: 'case',
+    subjectId: row.id,
+    data: { number: row.number, intent: row.intent, category: row.category },
+    at: req.at,
+  });
+  return { row, isNew: true };
+}
+
+export function caseByNumber(store: Store, number: string): CaseRow | undefined {
+  return store.db.select().from(cases).where(eq(cases.number, number.toUpperCase())).get();
+}
+
+export function caseById(store: Store, id: string): CaseRow | undefined {
+  return store.db.select().from(cases).where(eq(cases.id, id)).get();
+}

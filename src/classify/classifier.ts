@@ -1,0 +1,152 @@
+/**
+ * The decision: normalization → entities → emergency stage → lexicons + model → rules → officers'
+ * overrides. Pure and synchronous; one instance can classify any number of messages.
+ */
+import type { Classification } from '../domain/schemas.ts';
+import type { Category, Intent } from '../domain/vocabulary.ts';
+import { detectEmergency } from './emergency.ts';
+import { extractEntities } from './entities.ts';
+import { featurize, NEWS_LIKE } from './features.ts';
+import { defaultScanner, type LexiconScanner } from './lexicon-scan.ts';
+import type { CompiledModel } from './model.ts';
+import { normalize } from './normalize.ts';
+
+/** Classifies one citizen message. */
+export interface Classifier {
+  classify(text: string, id?: string): Classification;
+}
+
+/** Categories that make a message a tip about illegal content (rumor and `other` are softer). */
+const ILLEGAL = new Set<Category>([
+  'fraud', 'gambling', 'pornography', 'weapons', 'drugs', 'personal_data', 'hacking', 'violent_threat', 'self_harm',
+]);
+/** Words without which the model alone may not call a message an emergency. */
+const EMERGENCY_HINT = /死|杀|炸|跳|药|救|困|失踪|走失|绑|拐|刀|枪|血|打我|转账|汇款|共享|验证码|报警|110|120/;
+const EMERGENCY_CATEGORIES: Category[] = ['self_harm', 'violent_threat', 'fraud', 'other'];
+
+/** The key under which an officer's correction is stored: normalized text without spaces and punctuation. */
+export function overrideKey(lowerNormalizedText: string): string {
+  return lowerNormalizedText.replace(/[\s\p{P}\p{S}]/gu, '');
+}
+
+function argmax(v: ArrayLike<number>, allowed?: (i: number) => boolean): number {
+  let best = -1;
+  for (let i = 0; i < v.length; i += 1) {
+    if (allowed && !allowed(i)) continue;
+    if (best < 0 || v[i]! > v[best]!) best = i;
+  }
+  return best;
+}
+
+/** Builds a classifier over a compiled model and the lexicon scanner. */
+export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = defaultScanner): Classifier {
+  const lexIndex = (label: string): number => scanner.labels.indexOf(label);
+  const L = {
+    verify: lexIndex('intent:verify'),
+    consult: lexIndex('intent:consult'),
+    status: lexIndex('intent:status'),
+    tip: lexIndex('intent:tip'),
+  };
+  const catLex = new Map<Category, number>();
+  for (const label of scanner.labels) if (label.startsWith('cat:')) catLex.set(label.slice(4) as Category, lexIndex(label));
+  const intentIndex = (i: Intent): number => model.intents.indexOf(i);
+  const noneIndex = model.categories.indexOf('none');
+
+  return {
+    classify(text: string, id?: string): Classification {
+      const norm = normalize(text);
+      const lower = norm.text.toLowerCase();
+      const entities = extractEntities(norm.text);
+      const lex = scanner.scan(lower);
+      const lexOf = (i: number): number => (i >= 0 ? lex[i]! : 0);
+
+      let intent: Intent;
+      let category: Category | null;
+      let confidence: number;
+
+      const emergency = detectEmergency(lower);
+      const caseNumbers = entities.caseNumbers ?? [];
+      if (emergency) {
+        intent = 'emergency';
+        category = emergency.category;
+        confidence = emergency.strength === 'strong' ? 0.95 : 0.8;
+      } else if (
+        caseNumbers.length > 0 &&
+        (lexOf(L.status) > 0 || lower.replace(/[a-z]{1,6}\d{14}/g, '').replace(/[\s\p{P}]/gu, '').length <= 12)
+      ) {
+        intent = 'status';
+        category = null;
+        confidence = 0.97;
+      } else {
+        const out = model.score(featurize(lower, entities, scanner, lex));
+        const pI = out.intent;
+        const pC = out.category;
+        const em = intentIndex('emergency');
+        let bestI = argmax(pI, (i) => i !== em);
+        if (em >= 0 && pI[em]! >= 0.7 && EMERGENCY_HINT.test(lower)) bestI = em;
+        intent = model.intents[bestI]!;
+        let bestC = argmax(pC);
+        if (intent === 'emergency') {
+          bestC = argmax(pC, (i) => EMERGENCY_CATEGORIES.includes(model.categories[i] as Category));
+        }
+        const label = model.categories[bestC]!;
+        category = label === 'none' ? null : label;
+
+        // Lexicon dominance: a strong, unambiguous lexicon signal wins over an unsure model.
+        let top: Category | null = null;
+        let topScore = 0;
+        let second = 0;
+        for (const [cat, i] of catLex) {
+          const v = lexOf(i);
+          if (v > topScore) {
+            second = topScore;
+            topScore = v;
+            top = cat;
+          } else if (v > second) second = v;
+        }
+        if (top !== null && (top as string) !== 'none' && topScore >= 4 && topScore >= 2 * second && pC[bestC]! < 0.8) {
+          if (intent !== 'chitchat' && !NEWS_LIKE.test(lower)) {
+            category = top;
+            bestC = model.categories.indexOf(top);
+          }
+        }
+
+        // Readable rules on top of the model.
+        const verifyCue = lexOf(L.verify) >= 3;
+        if (verifyCue && (intent === 'chitchat' || intent === 'tip') && lexOf(L.consult) < 3) intent = 'verify';
+        if (intent === 'chitchat' && lexOf(L.status) >= 3) intent = 'status';
+        if (category !== null && ILLEGAL.has(category) && intent !== 'emergency') {
+          // An illegal category needs either the model's clear belief or a lexicon hit for it, and
+          // a news post needs a very clear belief (news reports on crime all the time).
+          const support = lexOf(catLex.get(category) ?? -1);
+          const p = pC[bestC]!;
+          if ((p < 0.85 && support < 2) || (p < 0.75 && NEWS_LIKE.test(lower))) category = null;
+          // A pasted scam text is a tip, however it opens (「您好，我是…」).
+          else if (intent === 'chitchat' && lower.length > 15 && (p >= 0.5 || support >= 3)) intent = 'tip';
+        }
+        if (intent === 'chitchat' || intent === 'status') category = null;
+        if (intent === 'chitchat' && category === null && lexOf(L.tip) >= 3) intent = 'tip';
+
+        const pCat = category === null ? (noneIndex >= 0 ? pC[noneIndex]! : 1) : pC[model.categories.indexOf(category)]!;
+        confidence = Math.sqrt(pI[model.intents.indexOf(intent)]! * Math.max(pCat, 0.05));
+      }
+
+      const override = model.overrides.size > 0 ? model.overrides.get(overrideKey(lower)) : undefined;
+      if (override) {
+        if (override.intent !== null) intent = override.intent;
+        category = override.category;
+        confidence = 1;
+      }
+
+      const result: Classification = {
+        intent,
+        category,
+        confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 1000) / 1000,
+        entities,
+        rebuttal: null,
+        traditional: norm.traditional,
+      };
+      return id === undefined ? result : { id, ...result };
+    },
+  };
+}

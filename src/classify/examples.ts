@@ -1,0 +1,45 @@
+/**
+ * The team's own labelled examples (src/classify/examples/*.jsonl; the held-out split lives in
+ * examples/heldout/ and is never used for training). One JSON object a line:
+ * `{"text": "…", "intent": "tip", "category": "fraud" | null}`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { CategorySchema, IntentSchema } from '../domain/schemas.ts';
+
+export const EXAMPLES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'examples');
+export const HELDOUT_DIR = path.join(EXAMPLES_DIR, 'heldout');
+
+export const ExampleSchema = z.object({
+  text: z.string().min(1),
+  intent: IntentSchema,
+  category: CategorySchema.nullable(),
+});
+export type Example = z.infer<typeof ExampleSchema> & { source: string };
+
+/** Reads every `*.jsonl` file of a folder (sorted by name, so the order is stable). Throws on a bad line, naming it. */
+export function loadExamples(dir: string = EXAMPLES_DIR): Example[] {
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
+  const out: Example[] = [];
+  for (const file of files) {
+    const lines = fs.readFileSync(path.join(dir, file), 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch (err) {
+        throw new Error(`${file}:${i + 1}: invalid JSON`, { cause: err });
+      }
+      const parsed = ExampleSchema.safeParse(json);
+      if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.message}`);
+      out.push({ ...parsed.data, source: `${file}:${i + 1}` });
+    });
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+/**
+ * Text normalization: the first stage of the classifier. Every later stage (entities, emergency
+ * rules, lexicons, the statistical model) sees only this output, so a message written in
+ * Traditional characters, in full-width forms or with the usual obfuscations classifies the same
+ * as its plain Simplified form.
+ */
+import * as OpenCC from 'opencc-js';
+
+/** Converters are built once per process: building one costs milliseconds, using one microseconds. */
+const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+
+/**
+ * Per-character tables, built once from opencc-js: TRAD[c] = 1 when c is a Traditional form (it
+ * changes under t→s), SIMP[c] = 1 when c is a Simplified form (it changes under s→t). They let the
+ * common case — a Simplified message — skip the (slower) phrase converter, and decide whether a text
+ * is mostly Traditional without converting it twice.
+ */
+const TRAD = new Uint8Array(0x10000);
+const SIMP = new Uint8Array(0x10000);
+{
+  const charT2s = OpenCC.Converter({ from: 't', to: 'cn' });
+  const charS2t = OpenCC.Converter({ from: 'cn', to: 't' });
+  const codes: number[] = [];
+  for (let c = 0x3400; c <= 0x9fff; c += 1) codes.push(c);
+  for (let c = 0xf900; c <= 0xfaff; c += 1) codes.push(c);
+  const chars = codes.map((c) => String.fromCharCode(c));
+  const joined = chars.join('\n');
+  const asSimp = charT2s(joined).split('\n');
+  const asTrad = charS2t(joined).split('\n');
+  codes.forEach((c, i) => {
+    const ch = chars[i]!;
+    if (asSimp.length === chars.length ? asSimp[i] !== ch : charT2s(ch) !== ch) TRAD[c] = 1;
+    if (asTrad.length === chars.length ? asTrad[i] !== ch : charS2t(ch) !== ch) SIMP[c] = 1;
+  });
+}
+
+export interface NormalizedText {
+  /** Simplified, half-width, de-obfuscated text. */
+  text: string;
+  /** True when the input was mostly Traditional characters (replies then use zh-Hant). */
+  traditional: boolean;
+}
+
+/** Zero-width characters, variation selectors, soft hyphens, bidi marks, combining enclosing marks. */
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u20DD-\u20E4]|\uDB40[\uDD00-\uDDEF]/g;
+
+/** Hearts and similar put where a character of 「微信」 should be (「威❤」「V♥」「薇💗」). */
+const HEART = '[❤♥♡❣💗💕💖💓💞💘💝💙💚💛💜🧡🖤🤍🤎❥]';
+const HEART_WECHAT = new RegExp(`(?:[vVwW]|[威薇徽维微])\\s*${HEART}`, 'gu');
+
+/** Dingbat digits that NFKC leaves alone (❶ ➀ ➊ ⓿). */
+const DINGBAT_DIGITS: Record<string, string> = { '⓿': '0' };
+for (let i = 0; i < 10; i += 1) {
+  const digit = String((i + 1) % 10);
+  DINGBAT_DIGITS[String.fromCodePoint(0x2776 + i)] = i === 9 ? '10' : digit;
+  DINGBAT_DIGITS[String.fromCodePoint(0x2780 + i)] = i === 9 ? '10' : digit;
+  DINGBAT_DIGITS[String.fromCodePoint(0x278a + i)] = i === 9 ? '10' : digit;
+}
+const DINGBAT_DIGIT_RE = /[⓿\u2776-\u2793]/g;
+
+/** Emoji and decorative symbols: removed so that 「刷★单」 reads 「刷单」. */
+const DECORATIVE = /[\p{Extended_Pictographic}\u2190-\u21FF\u2500-\u25CA\u25CC-\u27BF\u2B00-\u2BFF\u3012\u3013\u2020-\u2022\u203B\u2042\u2055\u2766\u2767]/gu;
+
+/** Separators people put between the characters of a word to slip past filters (「刷 单 返 利」). */
+const HAN_GAP = /([\u3400-\u9fff])[\s·•・._\-*|~/\\^]+(?=[\u3400-\u9fff])/g;
+
+/** Chinese (and circled-then-NFKC) digits spelled out inside numbers: 「一三八〇〇一三八〇〇〇」. */
+const CN_DIGIT: Record<string, string> = {
+  〇: '0', 零: '0', 一: '1', 幺: '1', 壹: '1', 二: '2', 贰: '2', 三: '3', 叁: '3', 四: '4', 肆: '4',
+  五: '5', 伍: '5', 六: '6', 陆: '6', 七: '7', 柒: '7', 八: '8', 捌: '8', 九: '9', 玖: '9',
+};
+const DIGIT_RUN = /[〇零一幺壹二贰三叁四肆五伍六陆七柒八捌九玖0-9○]{5,}/g;
+const HAS_CN_DIGIT = /[〇零一幺壹二贰三叁四肆五伍六陆七柒八捌九玖○]/;
+
+/** Obfuscated names of contact apps, after Simplified conversion. Order matters. */
+const REWRITES: Array<[RegExp, string]> = [
+  [/(?<![A-Za-z0-9_])[vVwW]\s*[信芯]|(?<![A-Za-z0-9_])[vVwW]\s*[xX](?![A-Za-z0-9_])/g, '微信'],
+  [/[薇徽威维]\s*[芯]|[薇徽]\s*信|微\s*[芯心]/g, '微信'],
+  [/(?<=加|\+|添加|联系|私)\s*(?:[vVwW]|薇|威)(?![A-Za-z0-9信])/g, '微信'],
+  [/[扣抠寇蔻口叩][扣抠寇蔻口叩]号?|企鹅号|企鹅(?=\s*[:：]?\s*\d{5})/g, 'QQ'],
+  [/(?<![A-Za-z])[qQ]\s*[qQ](?![A-Za-z])/g, 'QQ'],
+  [/(?<![A-Za-z])(?:[Tt][Gg]|纸飞机|飞机号)(?![A-Za-z])/g, 'Telegram'],
+];
+
+function digitsOf(run: string): string {
+  let out = '';
+  for (const ch of run) {
+    if (ch >= '0' && ch <= '9') out += ch;
+    else if (ch === '○') out += '0';
+    else out += CN_DIGIT[ch] ?? ch;
+  }
+  return out;
+}
+
+/**
+ * Normalizes a citizen's message. Guaranteed: the result is Simplified, half-width (NFKC), free of
+ * invisible and decorative characters, with 「V信/薇信/威❤/vx」 → 微信, 「扣扣/企鹅号」 → QQ,
+ * spelled-out digit runs (≥ 5 digits, at least one written in Chinese or circled) → ASCII digits,
+ * and spaced-out Chinese words joined. Pure and allocation-light; safe to call on every message.
+ */
+export function normalize(input: string): NormalizedText {
+  let s = input.normalize('NFKC').replace(INVISIBLE, '');
+  s = s.replace(HEART_WECHAT, '微信');
+  s = s.replace(DINGBAT_DIGIT_RE, (d) => DINGBAT_DIGITS[d] ?? d);
+  s = s.replace(DECORATIVE, ' ');
+
+  let tradChars = 0;
+  let simpChars = 0;
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s.charCodeAt(i);
+    tradChars += TRAD[c]!;
+    simpChars += SIMP[c]!;
+  }
+  const traditional = tradChars > simpChars;
+  if (tradChars > 0) s = toSimplified(s);
+
+  s = s.replace(HAN_GAP, '$1');
+  for (const [re, to] of REWRITES) s = s.replace(re, to);
+  s = s.replace(DIGIT_RUN, (run) => (HAS_CN_DIGIT.test(run) ? digitsOf(run) : run));
+  s = s.replace(/[ \t]{2,}/g, ' ').trim();
+  return { text: s, traditional };
+}

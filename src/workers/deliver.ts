@@ -1,0 +1,123 @@
+/**
+ * The delivery worker: the one place that calls an adapter to send a citizen reply.
+ *
+ * Exactly once for people: the row moves `approved → sending` by compare-and-set before the platform
+ * call and `sending → sent` after it. A job that finds its row in `sending` means a worker died
+ * between the two (or the platform call hung past the lease): we cannot know whether the citizen got
+ * it, so the row becomes `uncertain`, is never sent again automatically, and officers are told.
+ * A failed call that surely did not send (an error answer) moves the row back to `approved` and retries;
+ * 429 delays without using an attempt; a blocked recipient or closed window is `undeliverable`.
+ */
+import { and, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import type { OutboundMessage } from '../domain/schemas.ts';
+import type { Platform, ReplyKind } from '../domain/vocabulary.ts';
+import { PermanentError, RetryLaterError, UndeliverableError } from '../errors.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Adapter } from '../ports/adapter.ts';
+import type { Handler } from '../queue/port.ts';
+import { appendAudit } from '../store/audit.ts';
+import { transaction, type Store } from '../store/db.ts';
+import { cases, deliveries, messages } from '../store/schema.ts';
+
+export interface DeliverDeps {
+  readonly store: Store;
+  readonly adapters: ReadonlyMap<string, Adapter>;
+  readonly logger: Logger;
+  readonly metrics?: Metrics;
+  /** Told when a delivery ends undeliverable, failed or uncertain (officers should see it). */
+  readonly onTrouble?: (deliveryId: string, status: 'undeliverable' | 'uncertain' | 'failed', reason: string) => Promise<void>;
+  readonly now?: () => Date;
+  /** Attempts after which a transient failure is final (must match the queue's attempts). */
+  readonly maxAttempts?: number;
+}
+
+export function createDeliverHandler(deps: DeliverDeps): Handler<'deliver' | 'deliver-local'> {
+  const now = deps.now ?? (() => new Date());
+  const { store } = deps;
+  return async (job) => {
+    const id = job.payload.deliveryId;
+    const row = store.db.select().from(deliveries).where(eq(deliveries.id, id)).get();
+    if (!row) throw new PermanentError(`delivery ${id} not found`);
+    if (row.status === 'sending') {
+      const marked = store.db.update(deliveries).set({ status: 'uncertain', lastError: 'worker stopped during the platform call' }).where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending'))).run();
+      if (marked.changes === 1) {
+        transaction(store, () => appendAudit(store, { account: row.account, actor: 'system', action: 'delivery.uncertain', subjectType: 'delivery', subjectId: id, data: { draftId: row.draftId } }));
+        deps.metrics?.deliveryFailures.inc({ platform: row.platform, outcome: 'uncertain' });
+        await deps.onTrouble?.(id, 'uncertain', 'worker stopped during the platform call');
+      }
+      return;
+    }
+    if (row.status !== 'approved') return;
+    const adapter = deps.adapters.get(row.platform);
+    if (!adapter) throw new Error(`no ${row.platform} adapter in this process`);
+
+    const claimed = store.db
+      .update(deliveries)
+      .set({ status: 'sending', sendingAt: now().getTime(), attempts: sql`${deliveries.attempts} + 1` })
+      .where(and(eq(deliveries.id, id), eq(deliveries.status, 'approved')))
+      .run();
+    if (claimed.changes !== 1) return;
+
+    const caseNumber = row.caseId ? (store.db.select({ n: cases.number }).from(cases).where(eq(cases.id, row.caseId)).get()?.n ?? null) : null;
+    const message: OutboundMessage = {
+      id: row.id,
+      platform: row.platform as Platform,
+      account: row.account,
+      conversationId: row.conversationId,
+      recipientId: row.recipientId,
+      kind: row.kind as ReplyKind,
+      text: row.text,
+      caseNumber,
+      format: 'plain',
+    };
+    try {
+      const result = await adapter.send(message);
+      const sentAt = now();
+      transaction(store, () => {
+        store.db.update(deliveries).set({ status: 'sent', sentAt: sentAt.getTime(), platformMessageId: result.platformMessageId ?? null, lastError: null }).where(eq(deliveries.id, id)).run();
+        appendAudit(store, { account: row.account, actor: 'system', action: 'delivery.sent', subjectType: 'delivery', subjectId: id, data: { draftId: row.draftId, kind: row.kind, platform: row.platform }, at: sentAt });
+      });
+      deps.metrics?.sent.inc({ platform: row.platform, kind: row.kind });
+      observeFirstResponse(deps, row, sentAt);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (err instanceof UndeliverableError) {
+        transaction(store, () => {
+          store.db.update(deliveries).set({ status: 'undeliverable', lastError: `${err.reason}: ${reason}` }).where(eq(deliveries.id, id)).run();
+          appendAudit(store, { account: row.account, actor: 'system', action: 'delivery.undeliverable', subjectType: 'delivery', subjectId: id, data: { reason: err.reason } });
+        });
+        deps.metrics?.deliveryFailures.inc({ platform: row.platform, outcome: 'undeliverable' });
+        await deps.onTrouble?.(id, 'undeliverable', err.reason);
+        return;
+      }
+      const final = !(err instanceof RetryLaterError) && (err instanceof PermanentError || job.attempt >= (deps.maxAttempts ?? 8));
+      store.db.update(deliveries).set({ status: final ? 'failed' : 'approved', lastError: reason }).where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending'))).run();
+      deps.metrics?.deliveryFailures.inc({ platform: row.platform, outcome: err instanceof RetryLaterError ? 'rate_limited' : final ? 'failed' : 'retry' });
+      if (final) {
+        transaction(store, () => appendAudit(store, { account: row.account, actor: 'system', action: 'delivery.failed', subjectType: 'delivery', subjectId: id, data: { error: reason } }));
+        await deps.onTrouble?.(id, 'failed', reason);
+      }
+      throw err;
+    }
+  };
+}
+
+function observeFirstResponse(deps: DeliverDeps, row: { platform: string; conversationId: string; createdAt: number }, sentAt: Date): void {
+  if (!deps.metrics) return;
+  // The latest message of this conversation received before the reply was drafted, if it had no reply yet.
+  const m = deps.store.db
+    .select({ receivedAt: messages.receivedAt })
+    .from(messages)
+    .where(and(eq(messages.platform, row.platform), eq(messages.conversationId, row.conversationId), sql`${messages.receivedAt} <= ${row.createdAt}`))
+    .orderBy(sql`${messages.receivedAt} DESC`)
+    .limit(1)
+    .get();
+  if (!m) return;
+  const earlier = deps.store.db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.platform, row.platform), eq(deliveries.conversationId, row.conversationId), isNotNull(deliveries.sentAt), gt(deliveries.sentAt, m.receivedAt), sql`${deliveries.sentAt} < ${sentAt.getTime()}`))
+    .get();
+  if (!earlier) deps.metrics.firstResponseSeconds.observe((sentAt.getTime() - m.receivedAt) / 1000);
+}
