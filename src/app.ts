@@ -86,7 +86,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const q = queue;
   const now = options.now ?? (() => new Date());
   const classifier = options.classifier ?? loadClassifier();
-  const replies = createReplyEngine({ store });
+  const replies = createReplyEngine({ store, accountName: config.account.name });
   const rebuttals = createRebuttalMatcher(store);
   const adapters = new Map(options.adapters.map((a) => [a.platform, a] as const));
   const channels = new Map<string, ReviewChannel>();

@@ -4,7 +4,7 @@
  */
 import type { Classification } from '../domain/schemas.ts';
 import type { Category, Intent } from '../domain/vocabulary.ts';
-import { detectEmergency } from './emergency.ts';
+import { detectEmergency, emergencyContextBlocked, maskIdioms } from './emergency.ts';
 import { extractEntities } from './entities.ts';
 import { featurize, NEWS_LIKE } from './features.ts';
 import { defaultScanner, type LexiconScanner } from './lexicon-scan.ts';
@@ -83,7 +83,10 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
         const pC = out.category;
         const em = intentIndex('emergency');
         let bestI = argmax(pI, (i) => i !== em);
-        if (em >= 0 && pI[em]! >= 0.7 && EMERGENCY_HINT.test(lower)) bestI = em;
+        // The model may add an emergency the rules missed, only when it is sure and a danger word
+        // survives the idiom masks.
+        if (em >= 0 && pI[em]! >= 0.85 && EMERGENCY_HINT.test(maskIdioms(lower)) && !emergencyContextBlocked(lower)) bestI = em;
+        else if (bestI === em) bestI = argmax(pI, (i) => i !== em);
         intent = model.intents[bestI]!;
         let bestC = argmax(pC);
         if (intent === 'emergency') {

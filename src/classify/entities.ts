@@ -6,7 +6,7 @@
 import type { Entities } from '../domain/schemas.ts';
 
 /** Digits separated by a space or dash inside one number (「138 1234 5678」「6222-0212-…」) are joined. */
-const DIGIT_GAP = /(?<=\d)[ \-](?=\d)/g;
+const DIGIT_GAP = /(?<=\d)[ -](?=\d)/g;
 
 const CASE_NUMBER = /(?<![A-Za-z])([A-Za-z]{1,6})(\d{14})(?!\d)/g;
 const MOBILE = /(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)/g;

@@ -165,7 +165,7 @@ export function buildProgram(): Command {
         const queue = await createQueue(cfg, store, logger);
         try {
           const dispatcher = createDispatcher(queue, () => []);
-          const replies = createReplyEngine({ store });
+          const replies = createReplyEngine({ store, accountName: cfg.account.name });
           return await runRebuttalsCommand(store, args, process.stdout, {
             err: process.stderr,
             onPublished: async (id, caseIds) => {

@@ -188,7 +188,30 @@ export function createReplyEngine(opts: ReplyEngineOptions): ReplyEngine {
     if (out.length === 0) push(policy.fallback, {});
 
     const lowConfidence = c.confidence < threshold;
+    // A citizen always gets their case number at once: at low confidence a category-specific receipt
+    // is swapped for the general one (which promises nothing category-specific); the rest waits.
+    const exempt = new Set<DraftSpec>();
+    if (lowConfidence && input.case) {
+      for (let i = 0; i < out.length; i++) {
+        const d = out[i];
+        if (!d || d.kind !== 'receipt') continue;
+        if (d.templateKey !== GENERAL_RECEIPT && d.templateKey !== policy.rebuttal.low.template) {
+          const before = out.length;
+          push(GENERAL_RECEIPT, {});
+          const general = out.splice(before, 1)[0];
+          if (!general) continue;
+          general.data = { ...general.data, replaced: d.templateKey };
+          out[i] = general;
+        }
+        exempt.add(out[i] as DraftSpec);
+      }
+    }
     for (const d of out) {
+      if (exempt.has(d)) {
+        d.data['lowConfidence'] = true;
+        d.data['bestGuess'] = { intent: c.intent, category: c.category, confidence: c.confidence };
+        continue;
+      }
       if (d.kind === 'emergency' || d.priority === 0) {
         d.approval = 'auto';
         d.priority = 0;
@@ -205,6 +228,9 @@ export function createReplyEngine(opts: ReplyEngineOptions): ReplyEngine {
 
   return { draft, render };
 }
+
+/** The receipt that only acknowledges and quotes the case number. */
+const GENERAL_RECEIPT = 'receipt.general';
 
 function summarize(cands: RebuttalCandidate[]): Array<Pick<RebuttalCandidate, 'id' | 'title' | 'score' | 'verdict' | 'status'>> {
   return cands.slice(0, 3).map((x) => ({ id: x.id, title: x.title, score: Math.round(x.score * 1000) / 1000, verdict: x.verdict, status: x.status }));

@@ -29,23 +29,21 @@ export const ReportScopeSchema = z.object({
 /** Drafts whose decider is this are automatic decisions, not an officer's. */
 const SYSTEM_ACTOR = 'system';
 
+/** The parts of `drafts.data` the tallies read (warning target and reason, rebuttal id). */
+const DraftDataSchema = z.looseObject({
+  target: z.looseObject({ userId: z.coerce.string().optional() }).optional(),
+  reason: z.string().optional(),
+  rebuttalId: z.coerce.string().optional(),
+});
+
 const SQL = {
-  messageGroups: `
-    SELECT platform, intent, (status = 'ignored') AS ignored, count(*) AS n
-    FROM messages
-    WHERE account = @account AND received_at >= @start AND received_at < @end
-    GROUP BY platform, intent, ignored`,
-  uniqueCitizens: `
-    SELECT count(*) AS n FROM (
-      SELECT DISTINCT platform, sender_id FROM messages
-      WHERE account = @account AND received_at >= @start AND received_at < @end)`,
-  // For each message of the month: when it came, and when the first reply (not a warning) went to the
-  // same conversation at or after that instant. Ignored messages are not expected to be answered.
-  // The unary `+` keeps the planner on deliveries_conversation (platform, conversation_id, sent_at):
-  // with the account term indexable it walks deliveries_account_sent from received_at onwards instead,
-  // which is quadratic over a month.
-  firstResponses: `
-    SELECT m.received_at,
+  // One pass over the month's messages gives counts, unique citizens, the daily series and, for each
+  // message, when the first reply (not a warning) went to the same conversation at or after it.
+  // Ignored messages are not expected to be answered (-1). The unary `+` keeps the planner on
+  // deliveries_conversation (platform, conversation_id, sent_at): with the account term indexable it
+  // walks deliveries_account_sent from received_at onwards instead, which is quadratic over a month.
+  messages: `
+    SELECT m.platform, m.sender_id, m.intent, m.received_at,
       CASE WHEN m.status = 'ignored' THEN -1 ELSE (
         SELECT d.sent_at FROM deliveries d
         WHERE d.platform = m.platform AND d.conversation_id = m.conversation_id
@@ -60,30 +58,24 @@ const SQL = {
   casesClosed: `
     SELECT count(*) AS n FROM cases
     WHERE account = @account AND closed_at >= @start AND closed_at < @end`,
+  // One pass over the month's sent deliveries; the draft's data only for warnings and rebuttals.
   deliveriesSent: `
-    SELECT kind, approved_via, sent_at FROM deliveries
-    WHERE account = @account AND sent_at >= @start AND sent_at < @end AND status = 'sent'`,
-  warningsSent: `
-    SELECT d.platform, coalesce(json_extract(dr.data, '$.target.userId'), d.recipient_id) AS person,
-      json_extract(dr.data, '$.reason') AS reason
-    FROM deliveries d LEFT JOIN drafts dr ON dr.id = d.draft_id
-    WHERE d.account = @account AND d.sent_at >= @start AND d.sent_at < @end
-      AND d.status = 'sent' AND d.kind = 'warning'`,
-  rebuttalsSent: `
-    SELECT json_extract(dr.data, '$.rebuttalId') AS rebuttal_id
-    FROM deliveries d LEFT JOIN drafts dr ON dr.id = d.draft_id
-    WHERE d.account = @account AND d.sent_at >= @start AND d.sent_at < @end
-      AND d.status = 'sent' AND d.kind = 'rebuttal'`,
-  // `+account`: use deliveries_status (few rows) rather than every delivery of the account.
+    SELECT d.kind, d.approved_via, d.sent_at, d.platform, d.recipient_id,
+      CASE WHEN d.kind IN ('warning', 'rebuttal') THEN (SELECT dr.data FROM drafts dr WHERE dr.id = d.draft_id) END AS data
+    FROM deliveries d
+    WHERE d.account = @account AND d.sent_at >= @start AND d.sent_at < @end AND d.status = 'sent'`,
+  // The unary + on account: use deliveries_status (few rows) rather than every delivery of the account.
   notDelivered: `
     SELECT status, count(*) AS n FROM deliveries
     WHERE status IN ('failed', 'undeliverable', 'uncertain')
       AND +account = @account AND created_at >= @start AND created_at < @end
     GROUP BY status`,
+  // Automatic approvals (decided by 'system') are left out: only rejections and forwards count for them.
   draftsDecided: `
     SELECT status, decided_by, edited, created_at, decided_at, department FROM drafts
     WHERE account = @account AND decided_at >= @start AND decided_at < @end
-      AND status IN ('approved', 'rejected', 'forwarded')`,
+      AND status IN ('approved', 'rejected', 'forwarded')
+      AND (status <> 'approved' OR decided_by <> '${SYSTEM_ACTOR}')`,
   warningsRequested: `
     SELECT requested_by, count(*) AS n FROM drafts
     WHERE account = @account AND kind = 'warning' AND requested_by IS NOT NULL
@@ -132,31 +124,35 @@ function computeFigures(store: Store, scope: ReportScope): MonthFigures {
   const p = { account: scope.account, start: range.start, end: range.end };
   const daily = range.dates.map((date) => ({ date, messages: 0, tips: 0, repliesSent: 0 }));
 
-  // Messages.
+  // Messages, unique citizens, messages per day, first response.
   const byIntent = zeros(INTENTS);
   const byPlatform: Record<string, number> = {};
+  const citizens = new Set<string>();
+  const responseMs: number[] = [];
   let received = 0;
   let untriaged = 0;
   let ignored = 0;
-  for (const r of st.messageGroups.all(p) as { platform: string; intent: string | null; ignored: number; n: number }[]) {
-    received += r.n;
-    bump(byPlatform, r.platform, r.n);
-    if (r.ignored) ignored += r.n;
-    if (r.intent === null) untriaged += r.n;
-    else if (isIntent(r.intent)) byIntent[r.intent] += r.n;
-    else throw new Error(`messages.intent holds an unknown intent ${JSON.stringify(r.intent)}`);
-  }
-  const uniqueCitizens = (st.uniqueCitizens.get(p) as { n: number }).n;
-
-  // First response, and messages per day.
-  const responseMs: number[] = [];
   let unanswered = 0;
-  for (const [receivedAt, firstSentAt] of st.firstResponses.raw().all(p) as [number, number | null][]) {
+  for (const [platform, senderId, intent, receivedAt, firstSentAt] of st.messages.raw().all(p) as [
+    string,
+    string,
+    string | null,
+    number,
+    number | null,
+  ][]) {
+    received++;
+    bump(byPlatform, platform);
+    citizens.add(`${platform}\u0000${senderId}`);
+    if (intent === null) untriaged++;
+    else if (isIntent(intent)) byIntent[intent]++;
+    else throw new Error(`messages.intent holds an unknown intent ${JSON.stringify(intent)}`);
     const day = daily[dayIndex(range, receivedAt)];
     if (day) day.messages++;
-    if (firstSentAt === null) unanswered++;
-    else if (firstSentAt >= 0) responseMs.push(firstSentAt - receivedAt);
+    if (firstSentAt === -1) ignored++;
+    else if (firstSentAt === null) unanswered++;
+    else responseMs.push(firstSentAt - receivedAt);
   }
+  const uniqueCitizens = citizens.size;
 
   // Cases, tips, emergencies.
   const tipsByCategory = zeros(CATEGORIES);
@@ -184,11 +180,21 @@ function computeFigures(store: Store, scope: ReportScope): MonthFigures {
   }
   const closed = (st.casesClosed.get(p) as { n: number }).n;
 
-  // Replies sent.
+  // Replies sent, warnings, rebuttals.
   const byKind = zeros(REPLY_KINDS);
   const via = { auto: 0, approved: 0, edited: 0 };
+  const people = new Set<string>();
+  const byReason: Record<string, number> = {};
+  const rebuttalIds = new Set<string>();
   let sent = 0;
-  for (const [kind, approvedVia, sentAt] of st.deliveriesSent.raw().all(p) as [string, string, number][]) {
+  for (const [kind, approvedVia, sentAt, platform, recipientId, data] of st.deliveriesSent.raw().all(p) as [
+    string,
+    string,
+    number,
+    string,
+    string,
+    string | null,
+  ][]) {
     sent++;
     if (isReplyKind(kind)) byKind[kind]++;
     else throw new Error(`deliveries.kind holds an unknown kind ${JSON.stringify(kind)}`);
@@ -196,26 +202,18 @@ function computeFigures(store: Store, scope: ReportScope): MonthFigures {
     else throw new Error(`deliveries.approved_via holds ${JSON.stringify(approvedVia)}`);
     const day = daily[dayIndex(range, sentAt)];
     if (day) day.repliesSent++;
+    if (kind === 'warning') {
+      const d = DraftDataSchema.parse(data === null ? {} : JSON.parse(data));
+      people.add(`${platform}\u0000${d.target?.userId ?? recipientId}`);
+      bump(byReason, d.reason ?? 'unspecified');
+    } else if (kind === 'rebuttal') {
+      const d = DraftDataSchema.parse(data === null ? {} : JSON.parse(data));
+      if (d.rebuttalId !== undefined) rebuttalIds.add(d.rebuttalId);
+    }
   }
   const notDelivered = { failed: 0, undeliverable: 0, uncertain: 0 };
   for (const r of st.notDelivered.all(p) as { status: keyof typeof notDelivered; n: number }[]) {
     notDelivered[r.status] += r.n;
-  }
-
-  // Warnings and rebuttals.
-  const people = new Set<string>();
-  const byReason: Record<string, number> = {};
-  let warningsSent = 0;
-  for (const [platform, person, reason] of st.warningsSent.raw().all(p) as [string, string, string | null][]) {
-    warningsSent++;
-    people.add(`${platform}\u0000${person}`);
-    bump(byReason, reason ?? 'unspecified');
-  }
-  const rebuttalIds = new Set<string>();
-  let rebuttalsSent = 0;
-  for (const [id] of st.rebuttalsSent.raw().all(p) as [string | null][]) {
-    rebuttalsSent++;
-    if (id !== null) rebuttalIds.add(String(id));
   }
 
   // Decisions: rejected, forwarded, approval time, per officer.
@@ -285,8 +283,8 @@ function computeFigures(store: Store, scope: ReportScope): MonthFigures {
     tips: { total: tipsTotal, byCategory: tipsByCategory, uncategorized: tipsUncategorized, anonymous: tipsAnonymous },
     emergencies,
     replies: { sent, ...via, rejected, byKind, notDelivered },
-    warnings: { sent: warningsSent, people: people.size, byReason: sortedRecord(byReason) },
-    rebuttals: { sent: rebuttalsSent, distinct: rebuttalIds.size },
+    warnings: { sent: byKind.warning, people: people.size, byReason: sortedRecord(byReason) },
+    rebuttals: { sent: byKind.rebuttal, distinct: rebuttalIds.size },
     forwarded: { total: forwarded, byDepartment: sortedRecord(byDepartment) },
     cases: { opened, closed },
     firstResponseSeconds: { ...summarizeDurationsMs(responseMs), unanswered },

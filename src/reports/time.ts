@@ -117,11 +117,37 @@ export function previousMonth(month: string): string {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
 }
 
+const QUARTER_HOUR = 15 * 60_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+/**
+ * The zone's offset at `ms`, memoised per quarter hour (every zone changes offset on a quarter-hour
+ * boundary), so formatting thousands of rows calls Intl once per distinct quarter hour.
+ */
+function cachedOffset(ms: number, tz: string): number {
+  let byQuarter = offsetCache.get(tz);
+  if (!byQuarter) {
+    byQuarter = new Map();
+    offsetCache.set(tz, byQuarter);
+  }
+  const q = Math.floor(ms / QUARTER_HOUR);
+  let off = byQuarter.get(q);
+  if (off === undefined) {
+    if (byQuarter.size > 100_000) byQuarter.clear();
+    off = zoneOffsetMs(q * QUARTER_HOUR, tz);
+    byQuarter.set(q, off);
+  }
+  return off;
+}
+
 /** `YYYY-MM-DD HH:mm:ss` local time in `tz` (what officers read in exports). */
 export function formatLocal(ms: number, tz: string): string {
-  const p = localParts(ms, tz);
+  const d = new Date(ms + cachedOffset(ms, tz));
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
+  return (
+    `${String(d.getUTCFullYear()).padStart(4, '0')}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ` +
+    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`
+  );
 }
 
 /** Index of the local day containing `ms` (binary search over `dayStarts`), or -1 outside the month. */

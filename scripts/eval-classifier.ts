@@ -1,0 +1,146 @@
+/**
+ * `npm run eval`: measures the classifier against issue 3's targets.
+ * - ../shared/data/classifier-dev.jsonl (read in place, never copied) and a Traditional copy of it
+ *   (opencc-js s→t, written to a temp dir), scored by ../shared/data/score.mjs;
+ * - the held-out split of our own examples (src/classify/examples/heldout/, never trained or tuned on):
+ *   emergency recall, false-emergency rate over all its non-emergency rows, intent accuracy;
+ * - speed on one core.
+ * Prints a table and each target with pass/fail; exits 1 when a target fails. `--details` also lists
+ * the dev rows per group that missed.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as OpenCC from 'opencc-js';
+import { classifyJsonl, loadClassifier, type Classifier } from '../src/classify/index.ts';
+import { HELDOUT_DIR, loadExamples } from '../src/classify/examples.ts';
+import { measureSpeed } from './bench-classifier.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = path.resolve(repoRoot, '..', 'shared', 'data');
+const devPath = path.join(dataDir, 'classifier-dev.jsonl');
+const scorePath = path.join(dataDir, 'score.mjs');
+const details = process.argv.includes('--details');
+
+for (const file of [devPath, scorePath]) {
+  if (!fs.existsSync(file)) {
+    console.error(`eval: ${file} is missing; the dev data is expected in ../shared/data next to the repository`);
+    process.exit(2);
+  }
+}
+
+interface DevRow {
+  id: string;
+  text: string;
+  group: string;
+}
+
+async function classifyFile(classifier: Classifier, rowsPath: string, outPath: string): Promise<void> {
+  const out = fs.createWriteStream(outPath);
+  await classifyJsonl(fs.createReadStream(rowsPath), out, classifier);
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+const classifier = loadClassifier();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netpatrol-eval-'));
+try {
+  const rows = fs
+    .readFileSync(devPath, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as DevRow);
+  const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
+  const tradRowsPath = path.join(tmp, 'dev-traditional.jsonl');
+  fs.writeFileSync(tradRowsPath, rows.map((r) => JSON.stringify({ ...r, text: toTraditional(r.text) })).join('\n') + '\n');
+  const predsPath = path.join(tmp, 'preds.jsonl');
+  const tradPredsPath = path.join(tmp, 'preds-traditional.jsonl');
+  await classifyFile(classifier, devPath, predsPath);
+  await classifyFile(classifier, tradRowsPath, tradPredsPath);
+  const scored = JSON.parse(execFileSync(process.execPath, [scorePath, devPath, predsPath, tradPredsPath], { encoding: 'utf8' })) as Record<
+    string,
+    number
+  >;
+
+  if (details) {
+    const preds = new Map(
+      fs
+        .readFileSync(predsPath, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          const p = JSON.parse(l) as { id: string; intent: string; category: string | null };
+          return [p.id, p] as const;
+        }),
+    );
+    const expected: Record<string, (p: { intent: string; category: string | null }) => boolean> = {
+      'scam-fraud': (p) => p.category === 'fraud',
+      'scam-gambling': (p) => p.category === 'gambling',
+      'scam-porn': (p) => p.category === 'pornography',
+      'benign-sms': (p) => p.category === null || p.category === 'other',
+      news: (p) => (p.category === null || p.category === 'other' || p.category === 'rumor') && p.intent !== 'emergency',
+      'rumor-post': (p) => p.intent !== 'emergency',
+      'verify-ask': (p) => p.intent === 'verify',
+      chat: (p) => (p.intent === 'chitchat' || p.intent === 'consult') && p.category === null,
+    };
+    for (const r of rows) {
+      const p = preds.get(r.id);
+      const ok = expected[r.group];
+      if (p && ok && !ok(p)) console.log(`MISS ${r.group}\t${p.intent}/${p.category}\t${r.text.slice(0, 90)}`);
+    }
+  }
+
+  // Held-out split of our own examples.
+  const heldout = loadExamples(HELDOUT_DIR);
+  let emTotal = 0;
+  let emHit = 0;
+  let nonEmTotal = 0;
+  let falseEm = 0;
+  let intentOk = 0;
+  for (const ex of heldout) {
+    const c = classifier.classify(ex.text);
+    if (c.intent === ex.intent) intentOk += 1;
+    else if (details) console.log(`HELDOUT ${ex.intent}/${ex.category} → ${c.intent}/${c.category}\t${ex.text}`);
+    if (ex.intent === 'emergency') {
+      emTotal += 1;
+      if (c.intent === 'emergency') emHit += 1;
+    } else {
+      nonEmTotal += 1;
+      if (c.intent === 'emergency') falseEm += 1;
+    }
+  }
+  const heldoutFig = {
+    emergencyRecall: +(emHit / Math.max(1, emTotal)).toFixed(3),
+    falseEmergencyRate: +(falseEm / Math.max(1, nonEmTotal)).toFixed(3),
+    intentAccuracy: +(intentOk / Math.max(1, heldout.length)).toFixed(3),
+  };
+
+  const texts = [...loadExamples(), ...heldout].map((e) => e.text);
+  const speed = measureSpeed(classifier, texts, 1.5);
+
+  const f1 = scored.categoryMacroF1 ?? 0;
+  const tradF1 = scored.tradCategoryMacroF1 ?? 0;
+  const table: Array<[string, string | number, string, boolean | null]> = [
+    ['dev rows classified', rows.length - (scored.missing ?? 0), `${rows.length}`, (scored.missing ?? 1) === 0],
+    ['dev category macro-F1', f1, '≥ 0.90', f1 >= 0.9],
+    ['dev negatives flagged illegal', scored.falseFlagRate ?? 1, '≤ 0.03', (scored.falseFlagRate ?? 1) <= 0.03],
+    ['dev verify recall', scored.verifyRecall ?? 0, '≥ 0.90', (scored.verifyRecall ?? 0) >= 0.9],
+    ['dev chit-chat accuracy', scored.chatOk ?? 0, '≥ 0.90', (scored.chatOk ?? 0) >= 0.9],
+    ['dev false emergencies', scored.falseEmergencyRate ?? 0, '(info)', null],
+    ['dev Traditional macro-F1', tradF1, `within 0.02 of ${f1}`, Math.abs(f1 - tradF1) <= 0.02],
+    [`held-out emergency recall (${emHit}/${emTotal})`, heldoutFig.emergencyRecall, '≥ 0.99', heldoutFig.emergencyRecall >= 0.99],
+    [`held-out false emergencies (${falseEm}/${nonEmTotal})`, heldoutFig.falseEmergencyRate, '≤ 0.01', heldoutFig.falseEmergencyRate <= 0.01],
+    [`held-out intent accuracy (${intentOk}/${heldout.length})`, heldoutFig.intentAccuracy, '(info)', null],
+    ['messages/s on one core', speed, '≥ 20000', speed >= 20_000],
+  ];
+  const w = Math.max(...table.map(([name]) => name.length));
+  console.log(`${'metric'.padEnd(w)}  ${'value'.padStart(8)}  ${'target'.padEnd(22)} result`);
+  for (const [name, value, target, pass] of table) {
+    console.log(`${name.padEnd(w)}  ${String(value).padStart(8)}  ${target.padEnd(22)} ${pass === null ? '' : pass ? 'PASS' : 'FAIL'}`);
+  }
+  console.log(JSON.stringify({ dev: scored, heldout: heldoutFig, classifierMsgsPerSec: speed }));
+  if (table.some(([, , , pass]) => pass === false)) process.exitCode = 1;
+} finally {
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
