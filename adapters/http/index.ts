@@ -41,6 +41,7 @@ export function createHttpAdapter(options: { store: Store }): Adapter {
     platform: 'http',
     capabilities: { maxTextLength: 100_000, buttons: false, images: false },
     async start(ctx: AdapterContext) {
+      if (ctx.mode === 'send-only') return;
       const app = ctx.http;
       if (!app) throw new Error('the http adapter needs the HTTP server');
       const token = ctx.config.http.inboundToken;

@@ -29,10 +29,11 @@ export function overrideKey(lowerNormalizedText: string): string {
   return lowerNormalizedText.replace(/[\s\p{P}\p{S}]/gu, '');
 }
 
-function argmax(v: ArrayLike<number>, allowed?: (i: number) => boolean): number {
+/** Index of the largest value, skipping index `except` and indexes where `mask[i]` is false. */
+function argmax(v: ArrayLike<number>, except = -1, mask?: readonly boolean[]): number {
   let best = -1;
   for (let i = 0; i < v.length; i += 1) {
-    if (allowed && !allowed(i)) continue;
+    if (i === except || (mask && !mask[i])) continue;
     if (best < 0 || v[i]! > v[best]!) best = i;
   }
   return best;
@@ -49,8 +50,10 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
   };
   const catLex = new Map<Category, number>();
   for (const label of scanner.labels) if (label.startsWith('cat:')) catLex.set(label.slice(4) as Category, lexIndex(label));
-  const intentIndex = (i: Intent): number => model.intents.indexOf(i);
   const noneIndex = model.categories.indexOf('none');
+  const em = model.intents.indexOf('emergency');
+  const emergencyCategoryMask = model.categories.map((c) => EMERGENCY_CATEGORIES.includes(c as Category));
+  const catLexEntries = [...catLex.entries()].filter(([c]) => (c as string) !== 'none');
 
   return {
     classify(text: string, id?: string): Classification {
@@ -58,7 +61,10 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
       const lower = norm.text.toLowerCase();
       const entities = extractEntities(norm.text);
       const lex = scanner.scan(lower);
-      const lexOf = (i: number): number => (i >= 0 ? lex[i]! : 0);
+      const lexVerify = L.verify >= 0 ? lex[L.verify]! : 0;
+      const lexConsult = L.consult >= 0 ? lex[L.consult]! : 0;
+      const lexStatus = L.status >= 0 ? lex[L.status]! : 0;
+      const lexTip = L.tip >= 0 ? lex[L.tip]! : 0;
 
       let intent: Intent;
       let category: Category | null;
@@ -72,7 +78,7 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
         confidence = emergency.strength === 'strong' ? 0.95 : 0.8;
       } else if (
         caseNumbers.length > 0 &&
-        (lexOf(L.status) > 0 || lower.replace(/[a-z]{1,6}\d{14}/g, '').replace(/[\s\p{P}]/gu, '').length <= 12)
+        (lexStatus > 0 || lower.replace(/[a-z]{1,6}\d{14}/g, '').replace(/[\s\p{P}]/gu, '').length <= 12)
       ) {
         intent = 'status';
         category = null;
@@ -81,16 +87,15 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
         const out = model.score(featurize(lower, entities, scanner, lex));
         const pI = out.intent;
         const pC = out.category;
-        const em = intentIndex('emergency');
-        let bestI = argmax(pI, (i) => i !== em);
+        let bestI = argmax(pI, em);
         // The model may add an emergency the rules missed, only when it is sure and a danger word
         // survives the idiom masks.
         if (em >= 0 && pI[em]! >= 0.85 && EMERGENCY_HINT.test(maskIdioms(lower)) && !emergencyContextBlocked(lower)) bestI = em;
-        else if (bestI === em) bestI = argmax(pI, (i) => i !== em);
+        else if (bestI === em) bestI = argmax(pI, em);
         intent = model.intents[bestI]!;
         let bestC = argmax(pC);
         if (intent === 'emergency') {
-          bestC = argmax(pC, (i) => EMERGENCY_CATEGORIES.includes(model.categories[i] as Category));
+          bestC = argmax(pC, -1, emergencyCategoryMask);
         }
         const label = model.categories[bestC]!;
         category = label === 'none' ? null : label;
@@ -99,15 +104,15 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
         let top: Category | null = null;
         let topScore = 0;
         let second = 0;
-        for (const [cat, i] of catLex) {
-          const v = lexOf(i);
+        for (const [cat, i] of catLexEntries) {
+          const v = lex[i]!;
           if (v > topScore) {
             second = topScore;
             topScore = v;
             top = cat;
           } else if (v > second) second = v;
         }
-        if (top !== null && (top as string) !== 'none' && topScore >= 4 && topScore >= 2 * second && pC[bestC]! < 0.8) {
+        if (top !== null && topScore >= 4 && topScore >= 2 * second && pC[bestC]! < 0.8) {
           if (intent !== 'chitchat' && !NEWS_LIKE.test(lower)) {
             category = top;
             bestC = model.categories.indexOf(top);
@@ -115,20 +120,21 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
         }
 
         // Readable rules on top of the model.
-        const verifyCue = lexOf(L.verify) >= 3;
-        if (verifyCue && (intent === 'chitchat' || intent === 'tip') && lexOf(L.consult) < 3) intent = 'verify';
-        if (intent === 'chitchat' && lexOf(L.status) >= 3) intent = 'status';
+        const verifyCue = lexVerify >= 3;
+        if (verifyCue && (intent === 'chitchat' || intent === 'tip') && lexConsult < 3) intent = 'verify';
+        if (intent === 'chitchat' && lexStatus >= 3) intent = 'status';
         if (category !== null && ILLEGAL.has(category) && intent !== 'emergency') {
           // An illegal category needs either the model's clear belief or a lexicon hit for it, and
           // a news post needs a very clear belief (news reports on crime all the time).
-          const support = lexOf(catLex.get(category) ?? -1);
+          const supportIndex = catLex.get(category) ?? -1;
+          const support = supportIndex >= 0 ? lex[supportIndex]! : 0;
           const p = pC[bestC]!;
           if ((p < 0.85 && support < 2) || (p < 0.75 && NEWS_LIKE.test(lower))) category = null;
           // A pasted scam text is a tip, however it opens (「您好，我是…」).
           else if (intent === 'chitchat' && lower.length > 15 && (p >= 0.5 || support >= 3)) intent = 'tip';
         }
         if (intent === 'chitchat' || intent === 'status') category = null;
-        if (intent === 'chitchat' && category === null && lexOf(L.tip) >= 3) intent = 'tip';
+        if (intent === 'chitchat' && category === null && lexTip >= 3) intent = 'tip';
 
         const pCat = category === null ? (noneIndex >= 0 ? pC[noneIndex]! : 1) : pC[model.categories.indexOf(category)]!;
         confidence = Math.sqrt(pI[model.intents.indexOf(intent)]! * Math.max(pCat, 0.05));

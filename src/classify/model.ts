@@ -187,6 +187,8 @@ export class CompiledModel {
   private readonly W: Float32Array;
   private readonly K: number;
   private readonly stamp: Uint32Array;
+  private readonly logits: Float64Array;
+  private readonly out: HeadOutput;
   private call = 0;
 
   constructor(file: ModelFile) {
@@ -208,6 +210,9 @@ export class CompiledModel {
       for (let k = 0; k < this.K; k += 1) this.W[i * this.K + k] = row[k] ?? 0;
     });
     this.stamp = new Uint32Array(file.features.length);
+    this.logits = new Float64Array(this.K);
+    const nI = file.intents.length;
+    this.out = { intent: this.logits.subarray(0, nI), category: this.logits.subarray(nI, this.K) };
     this.overrides = new Map(Object.entries(file.overrides));
   }
 
@@ -222,10 +227,15 @@ export class CompiledModel {
     }
   }
 
+  /**
+   * Probabilities of both heads. The returned arrays are reused by the next call (no allocation per
+   * message): read them before scoring again.
+   */
   score(bag: FeatureBag): HeadOutput {
     const K = this.K;
     const nI = this.intents.length;
-    const logits = new Float64Array(K);
+    const logits = this.logits;
+    logits.fill(0);
     this.call = (this.call + 1) >>> 0 || 1;
     const call = this.call;
     const W = this.W;
@@ -247,6 +257,6 @@ export class CompiledModel {
     }
     softmaxInPlace(logits, 0, nI);
     softmaxInPlace(logits, nI, K);
-    return { intent: logits.subarray(0, nI), category: logits.subarray(nI, K) };
+    return this.out;
   }
 }

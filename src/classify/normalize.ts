@@ -43,7 +43,7 @@ export interface NormalizedText {
 
 /** Zero-width characters, variation selectors, soft hyphens, bidi marks, combining enclosing marks. */
 const INVISIBLE =
-  /\u00AD|\u034F|\u061C|[\u115F\u1160\u17B4\u17B5]|[\u180B-\u180E]|[\u200B-\u200F]|[\u202A-\u202E]|[\u2060-\u206F]|\u3164|[\uFE00-\uFE0F]|\uFEFF|\uFFA0|[\u20DD-\u20E4]|\uDB40[\uDD00-\uDDEF]/g;
+  /\u00AD|\u034F|\u061C|\u115F|\u1160|\u17B4|\u17B5|[\u180B-\u180E]|[\u200B-\u200F]|[\u202A-\u202E]|[\u2060-\u206F]|\u3164|[\uFE00-\uFE0F]|\uFEFF|\uFFA0|[\u20DD-\u20E4]|\uDB40[\uDD00-\uDDEF]/g;
 
 /** Hearts and similar put where a character of 「微信」 should be (「威❤」「V♥」「薇💗」). */
 const HEART = '[❤♥♡❣💗💕💖💓💞💘💝💙💚💛💜🧡🖤🤍🤎❥]';

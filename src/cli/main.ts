@@ -1,27 +1,19 @@
 /**
  * `netpatrol` — the command line (DESIGN.md "Commands"). Each command parses the environment once;
  * bad configuration prints one line naming the variable and exits 2; a UserFacingError exits 1.
+ * Heavy modules load inside the command that needs them, so `officers list` starts in a blink.
  */
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { ZodError } from 'zod';
-import { buildAdapters } from '../../adapters/index.ts';
-import { createApp } from '../app.ts';
-import { loadClassifier, classifyJsonl, retrain, RETRAINED_MODEL_PATH } from '../classify/index.ts';
 import { loadConfig, type Config } from '../config/index.ts';
 import { PLATFORMS, type Platform } from '../domain/vocabulary.ts';
 import { ConfigError, UserFacingError } from '../errors.ts';
 import { createLogger } from '../logging/logger.ts';
 import { addOfficer, listOfficers, removeOfficer } from '../officers/officers.ts';
-import { createQueue } from '../queue/index.ts';
-import { createRebuttalMatcher, runRebuttalsCommand } from '../rebuttals/index.ts';
-import { createReplyEngine, runTemplatesCommand } from '../replies/index.ts';
-import { runReportCommand } from '../reports/cli.ts';
 import { verifyAuditChain } from '../store/audit.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { labelCorrections } from '../store/schema.ts';
-import { createDispatcher } from '../workers/dispatch.ts';
-import { sendRebuttalToAskers } from '../workers/rebuttal-fanout.ts';
 import type { Category, Intent } from '../domain/vocabulary.ts';
 
 function config(): Config {
@@ -38,6 +30,7 @@ function withStore<T>(cfg: Config, fn: (store: Store) => Promise<T> | T): Promis
 /** Runs until stdin closes (console pipe) or a signal arrives, then shuts down gracefully. */
 async function start(role: 'start' | 'worker'): Promise<void> {
   const cfg = config();
+  const [{ buildAdapters }, { createApp }] = await Promise.all([import('../../adapters/index.ts'), import('../app.ts')]);
   const logger = createLogger(cfg.logLevel);
   const store = openStore(cfg.database.path);
   let built;
@@ -99,6 +92,7 @@ export function buildProgram(): Command {
     .option('--jsonl', 'read JSON lines from stdin, write one result line per input')
     .option('--retrain', 'retrain the model from the repository examples plus officers\' corrections')
     .action(async (text: string | undefined, opts: { jsonl?: boolean; retrain?: boolean }) => {
+      const { loadClassifier, classifyJsonl, retrain, RETRAINED_MODEL_PATH } = await import('../classify/index.ts');
       if (opts.retrain) {
         const cfg = config();
         const corrections = fs.existsSync(cfg.database.path)
@@ -118,6 +112,7 @@ export function buildProgram(): Command {
       const result = classifier.classify(text);
       const cfg = config();
       if (fs.existsSync(cfg.database.path) && (result.intent === 'verify' || result.category === 'rumor')) {
+        const { createRebuttalMatcher } = await import('../rebuttals/index.ts');
         await withStore(cfg, (store) => {
           const m = createRebuttalMatcher(store).match(text);
           if (m.best && m.band !== 'low') result.rebuttal = { id: m.best.id, title: m.best.title, score: m.best.score };
@@ -137,6 +132,7 @@ export function buildProgram(): Command {
     .option('--actor <officerId>', 'the admin asking for full data')
     .action(async (opts: { month: string; account?: string; format: string; out?: string; full?: boolean; actor?: string }) => {
       const cfg = config();
+      const { runReportCommand } = await import('../reports/cli.ts');
       await withStore(cfg, (store) =>
         runReportCommand({ store, month: opts.month, account: opts.account ?? cfg.account.id, timezone: cfg.reports.timezone, format: opts.format, out: opts.out, full: opts.full, actor: opts.actor }),
       );
@@ -149,6 +145,7 @@ export function buildProgram(): Command {
     .allowUnknownOption()
     .action(async (args: string[]) => {
       const cfg = config();
+      const { runTemplatesCommand } = await import('../replies/index.ts');
       const code = await withStore(cfg, (store) => runTemplatesCommand(store, args, process.stdout, process.env.USER ? `cli:${process.env.USER}` : 'cli'));
       process.exitCode = code;
     });
@@ -161,6 +158,13 @@ export function buildProgram(): Command {
     .action(async (args: string[]) => {
       const cfg = config();
       const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
+      const [{ createQueue }, { runRebuttalsCommand }, { createReplyEngine }, { createDispatcher }, { sendRebuttalToAskers }] = await Promise.all([
+        import('../queue/index.ts'),
+        import('../rebuttals/index.ts'),
+        import('../replies/index.ts'),
+        import('../workers/dispatch.ts'),
+        import('../workers/rebuttal-fanout.ts'),
+      ]);
       const code = await withStore(cfg, async (store) => {
         const queue = await createQueue(cfg, store, logger);
         try {
