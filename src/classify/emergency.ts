@@ -33,7 +33,7 @@ const FIRST_PERSON = /我|咱/;
 const VERIFYING = /真的吗|真的假的|是真的|是不是真的|谣言|辟谣|属实|可信吗|靠谱吗/;
 /** Someone, family, or a time word: the message is about something happening, not an opinion. */
 const HERE_AND_NOW = /有人|有个|学生|老师|男的|女的|网友|小孩|爸|妈|孩子|儿子|女儿|老公|老婆|朋友|同学|邻居|哥|姐|弟|妹|现在|正在|刚刚|刚才|马上|今晚|还在|已经/;
-const STILL_HAPPENING = /正在|还在|现在(?:正在|还在|要|就要|让|在)|马上|立刻|赶紧/;
+const STILL_HAPPENING = /正在|还在|现在(?:正在|还在|要|就要|让|在)|马上|立刻|赶紧|继续|还让/;
 
 /** The text with harmless idioms (「笑死」「救命这题」…) blanked out. */
 export function maskIdioms(lowerText: string): string {
@@ -89,7 +89,7 @@ export function detectEmergency(lowerText: string): EmergencyHit | null {
   if (t.length > 80 || !(firstPerson || HERE_AND_NOW.test(t)) || (forwardedOrNews && !firstPerson)) return null;
   if (consulting && !PRESENT.test(t)) return null;
   for (const { category, re } of DANGER) {
-    if (category === 'fraud' && (fraudOver || consulting)) continue;
+    if (category === 'fraud' && (fraudOver || (consulting && !PRESENT.test(t)))) continue;
     if (re.test(t)) return { category, strength: 'weak' };
   }
   return null;

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Store } from '../store/db.ts';
 import { CATEGORIES, INTENTS, REPLY_KINDS, type Category, type Intent, type ReplyKind } from '../domain/vocabulary.ts';
 import { summarizeDurationsMs } from './stats.ts';
-import { dayIndex, monthRange, MonthSchema, previousMonth, TimeZoneSchema, type MonthRange } from './time.ts';
+import { monthRange, MonthSchema, previousMonth, TimeZoneSchema, type MonthRange } from './time.ts';
 import {
   HEADLINE_KEYS,
   MonthlyReportSchema,
@@ -29,41 +29,63 @@ export const ReportScopeSchema = z.object({
 /** Drafts whose decider is this are automatic decisions, not an officer's. */
 const SYSTEM_ACTOR = 'system';
 
-/** The parts of `drafts.data` the tallies read (warning target and reason, rebuttal id). */
-const DraftDataSchema = z.looseObject({
-  target: z.looseObject({ userId: z.coerce.string().optional() }).optional(),
-  reason: z.string().optional(),
-  rebuttalId: z.coerce.string().optional(),
-});
-
+/*
+ * Performance: the month's rows are aggregated inside SQLite and only small grouped results (or bare
+ * integers) cross into JavaScript; materialising a string per row costs more than the scan itself.
+ * Day buckets come from a JSON array of [start, end) pairs (`@days`), joined first (CROSS JOIN fixes the
+ * loop order) so each day is one index range.
+ */
 const SQL = {
-  // One pass over the month's messages gives counts, unique citizens, the daily series and, for each
-  // message, when the first reply (not a warning) went to the same conversation at or after it.
-  // Ignored messages are not expected to be answered (-1). The unary `+` keeps the planner on
-  // deliveries_conversation (platform, conversation_id, sent_at): with the account term indexable it
-  // walks deliveries_account_sent from received_at onwards instead, which is quadratic over a month.
-  messages: `
-    SELECT m.platform, m.sender_id, m.intent, m.received_at,
-      CASE WHEN m.status = 'ignored' THEN -1 ELSE (
+  messagesByDay: `
+    SELECT j.key AS day, m.platform, m.intent, (m.status = 'ignored') AS ignored, count(*) AS n
+    FROM json_each(@days) j CROSS JOIN messages m
+      ON m.account = @account AND m.received_at >= j.value ->> 0 AND m.received_at < j.value ->> 1
+    GROUP BY 1, 2, 3, 4`,
+  // Distinct senders per platform add up to distinct (platform, sender) pairs.
+  citizensByPlatform: `
+    SELECT platform, count(DISTINCT sender_id) AS n FROM messages
+    WHERE account = @account AND received_at >= @start AND received_at < @end
+    GROUP BY platform`,
+  // For each message of the month: milliseconds until the first reply (not a warning) sent to the same
+  // conversation at or after it; NULL when none; -1 for ignored messages (not expected to be answered).
+  // The unary `+` keeps the planner on deliveries_conversation (platform, conversation_id, sent_at):
+  // with the account term indexable it walks deliveries_account_sent from received_at onwards instead,
+  // which is quadratic over a month.
+  responses: `
+    SELECT CASE WHEN m.status = 'ignored' THEN -1 ELSE (
         SELECT d.sent_at FROM deliveries d
         WHERE d.platform = m.platform AND d.conversation_id = m.conversation_id
           AND d.sent_at >= m.received_at AND d.status = 'sent' AND d.kind <> 'warning'
           AND +d.account = m.account
-        ORDER BY d.sent_at LIMIT 1) END AS first_sent_at
+        ORDER BY d.sent_at LIMIT 1) - m.received_at END AS response_ms
     FROM messages m
     WHERE m.account = @account AND m.received_at >= @start AND m.received_at < @end`,
-  casesOpened: `
-    SELECT intent, category, anonymous, opened_at FROM cases
-    WHERE account = @account AND opened_at >= @start AND opened_at < @end`,
+  casesByDay: `
+    SELECT j.key AS day, c.intent, c.category, c.anonymous, count(*) AS n
+    FROM json_each(@days) j CROSS JOIN cases c
+      ON c.account = @account AND c.opened_at >= j.value ->> 0 AND c.opened_at < j.value ->> 1
+    GROUP BY 1, 2, 3, 4`,
   casesClosed: `
     SELECT count(*) AS n FROM cases
     WHERE account = @account AND closed_at >= @start AND closed_at < @end`,
-  // One pass over the month's sent deliveries; the draft's data only for warnings and rebuttals.
-  deliveriesSent: `
-    SELECT d.kind, d.approved_via, d.sent_at, d.platform, d.recipient_id,
-      CASE WHEN d.kind IN ('warning', 'rebuttal') THEN (SELECT dr.data FROM drafts dr WHERE dr.id = d.draft_id) END AS data
-    FROM deliveries d
-    WHERE d.account = @account AND d.sent_at >= @start AND d.sent_at < @end AND d.status = 'sent'`,
+  deliveriesByDay: `
+    SELECT j.key AS day, d.kind, d.approved_via, count(*) AS n
+    FROM json_each(@days) j CROSS JOIN deliveries d
+      ON d.account = @account AND d.sent_at >= j.value ->> 0 AND d.sent_at < j.value ->> 1
+    WHERE d.status = 'sent'
+    GROUP BY 1, 2, 3`,
+  // Warnings: one row per (person, reason) with its count; rebuttals: one row per rebuttal id.
+  warningsAndRebuttals: `
+    SELECT kind, key, reason, count(*) AS n FROM (
+      SELECT d.kind,
+        CASE d.kind
+          WHEN 'warning' THEN d.platform || char(0) || coalesce(json_extract(dr.data, '$.target.userId'), d.recipient_id)
+          ELSE json_extract(dr.data, '$.rebuttalId') END AS key,
+        CASE d.kind WHEN 'warning' THEN json_extract(dr.data, '$.reason') END AS reason
+      FROM deliveries d LEFT JOIN drafts dr ON dr.id = d.draft_id
+      WHERE d.account = @account AND d.sent_at >= @start AND d.sent_at < @end
+        AND d.status = 'sent' AND d.kind IN ('warning', 'rebuttal'))
+    GROUP BY 1, 2, 3`,
   // The unary + on account: use deliveries_status (few rows) rather than every delivery of the account.
   notDelivered: `
     SELECT status, count(*) AS n FROM deliveries
@@ -72,7 +94,7 @@ const SQL = {
     GROUP BY status`,
   // Automatic approvals (decided by 'system') are left out: only rejections and forwards count for them.
   draftsDecided: `
-    SELECT status, decided_by, edited, created_at, decided_at, department FROM drafts
+    SELECT status, decided_by, edited, decided_at - created_at AS ms, department FROM drafts
     WHERE account = @account AND decided_at >= @start AND decided_at < @end
       AND status IN ('approved', 'rejected', 'forwarded')
       AND (status <> 'approved' OR decided_by <> '${SYSTEM_ACTOR}')`,
@@ -118,41 +140,53 @@ const isCategory = (v: unknown): v is Category =>
 const isReplyKind = (v: unknown): v is ReplyKind =>
   typeof v === 'string' && (REPLY_KINDS as readonly string[]).includes(v);
 
+function unknownValue(column: string, value: unknown): Error {
+  return new Error(`${column} holds ${JSON.stringify(value)}, which is not in the vocabulary: the report stops rather than drop rows`);
+}
+
 function computeFigures(store: Store, scope: ReportScope): MonthFigures {
   const st = statements(store.sqlite);
   const range: MonthRange = monthRange(scope.month, scope.timezone);
-  const p = { account: scope.account, start: range.start, end: range.end };
+  const days = JSON.stringify(range.dates.map((_, i) => [range.dayStarts[i], range.dayStarts[i + 1]]));
+  const p = { account: scope.account, start: range.start, end: range.end, days };
   const daily = range.dates.map((date) => ({ date, messages: 0, tips: 0, repliesSent: 0 }));
+  const dayOf = (i: number) => {
+    const d = daily[i];
+    if (!d) throw new Error(`day bucket ${i} outside ${scope.month}`);
+    return d;
+  };
 
-  // Messages, unique citizens, messages per day, first response.
+  // Messages.
   const byIntent = zeros(INTENTS);
   const byPlatform: Record<string, number> = {};
-  const citizens = new Set<string>();
-  const responseMs: number[] = [];
   let received = 0;
   let untriaged = 0;
   let ignored = 0;
-  let unanswered = 0;
-  for (const [platform, senderId, intent, receivedAt, firstSentAt] of st.messages.raw().all(p) as [
-    string,
+  for (const [day, platform, intent, isIgnored, n] of st.messagesByDay.raw().all(p) as [
+    number,
     string,
     string | null,
     number,
-    number | null,
+    number,
   ][]) {
-    received++;
-    bump(byPlatform, platform);
-    citizens.add(`${platform}\u0000${senderId}`);
-    if (intent === null) untriaged++;
-    else if (isIntent(intent)) byIntent[intent]++;
-    else throw new Error(`messages.intent holds an unknown intent ${JSON.stringify(intent)}`);
-    const day = daily[dayIndex(range, receivedAt)];
-    if (day) day.messages++;
-    if (firstSentAt === -1) ignored++;
-    else if (firstSentAt === null) unanswered++;
-    else responseMs.push(firstSentAt - receivedAt);
+    received += n;
+    dayOf(day).messages += n;
+    bump(byPlatform, platform, n);
+    if (isIgnored) ignored += n;
+    if (intent === null) untriaged += n;
+    else if (isIntent(intent)) byIntent[intent] += n;
+    else throw unknownValue('messages.intent', intent);
   }
-  const uniqueCitizens = citizens.size;
+  let uniqueCitizens = 0;
+  for (const [, n] of st.citizensByPlatform.raw().all(p) as [string, number][]) uniqueCitizens += n;
+
+  // First response.
+  const responseMs: number[] = [];
+  let unanswered = 0;
+  for (const ms of st.responses.pluck().all(p) as (number | null)[]) {
+    if (ms === null) unanswered++;
+    else if (ms >= 0) responseMs.push(ms);
+  }
 
   // Cases, tips, emergencies.
   const tipsByCategory = zeros(CATEGORIES);
@@ -161,59 +195,56 @@ function computeFigures(store: Store, scope: ReportScope): MonthFigures {
   let tipsAnonymous = 0;
   let emergencies = 0;
   let opened = 0;
-  for (const [intent, category, anonymous, openedAt] of st.casesOpened.raw().all(p) as [
+  for (const [day, intent, category, anonymous, n] of st.casesByDay.raw().all(p) as [
+    number,
     string,
     string | null,
     number,
     number,
   ][]) {
-    opened++;
-    if (intent === 'emergency') emergencies++;
+    opened += n;
+    if (intent === 'emergency') emergencies += n;
     if (intent !== 'tip') continue;
-    tipsTotal++;
-    if (anonymous) tipsAnonymous++;
-    if (category === null) tipsUncategorized++;
-    else if (isCategory(category)) tipsByCategory[category]++;
-    else throw new Error(`cases.category holds an unknown category ${JSON.stringify(category)}`);
-    const day = daily[dayIndex(range, openedAt)];
-    if (day) day.tips++;
+    tipsTotal += n;
+    dayOf(day).tips += n;
+    if (anonymous) tipsAnonymous += n;
+    if (category === null) tipsUncategorized += n;
+    else if (isCategory(category)) tipsByCategory[category] += n;
+    else throw unknownValue('cases.category', category);
   }
   const closed = (st.casesClosed.get(p) as { n: number }).n;
 
-  // Replies sent, warnings, rebuttals.
+  // Replies sent.
   const byKind = zeros(REPLY_KINDS);
   const via = { auto: 0, approved: 0, edited: 0 };
-  const people = new Set<string>();
-  const byReason: Record<string, number> = {};
-  const rebuttalIds = new Set<string>();
   let sent = 0;
-  for (const [kind, approvedVia, sentAt, platform, recipientId, data] of st.deliveriesSent.raw().all(p) as [
-    string,
-    string,
-    number,
-    string,
-    string,
-    string | null,
-  ][]) {
-    sent++;
-    if (isReplyKind(kind)) byKind[kind]++;
-    else throw new Error(`deliveries.kind holds an unknown kind ${JSON.stringify(kind)}`);
-    if (approvedVia === 'auto' || approvedVia === 'approved' || approvedVia === 'edited') via[approvedVia]++;
-    else throw new Error(`deliveries.approved_via holds ${JSON.stringify(approvedVia)}`);
-    const day = daily[dayIndex(range, sentAt)];
-    if (day) day.repliesSent++;
-    if (kind === 'warning') {
-      const d = DraftDataSchema.parse(data === null ? {} : JSON.parse(data));
-      people.add(`${platform}\u0000${d.target?.userId ?? recipientId}`);
-      bump(byReason, d.reason ?? 'unspecified');
-    } else if (kind === 'rebuttal') {
-      const d = DraftDataSchema.parse(data === null ? {} : JSON.parse(data));
-      if (d.rebuttalId !== undefined) rebuttalIds.add(d.rebuttalId);
-    }
+  for (const [day, kind, approvedVia, n] of st.deliveriesByDay.raw().all(p) as [number, string, string, number][]) {
+    sent += n;
+    dayOf(day).repliesSent += n;
+    if (isReplyKind(kind)) byKind[kind] += n;
+    else throw unknownValue('deliveries.kind', kind);
+    if (approvedVia === 'auto' || approvedVia === 'approved' || approvedVia === 'edited') via[approvedVia] += n;
+    else throw unknownValue('deliveries.approved_via', approvedVia);
   }
   const notDelivered = { failed: 0, undeliverable: 0, uncertain: 0 };
   for (const r of st.notDelivered.all(p) as { status: keyof typeof notDelivered; n: number }[]) {
     notDelivered[r.status] += r.n;
+  }
+
+  // Warnings and rebuttals.
+  const people = new Set<string>();
+  const byReason: Record<string, number> = {};
+  const rebuttalIds = new Set<string>();
+  for (const [kind, key, reason, n] of st.warningsAndRebuttals.raw().all(p) as [
+    'warning' | 'rebuttal',
+    string | number | null,
+    string | null,
+    number,
+  ][]) {
+    if (kind === 'warning') {
+      people.add(String(key));
+      bump(byReason, reason === null ? 'unspecified' : String(reason), n);
+    } else if (key !== null) rebuttalIds.add(String(key));
   }
 
   // Decisions: rejected, forwarded, approval time, per officer.
@@ -244,10 +275,9 @@ function computeFigures(store: Store, scope: ReportScope): MonthFigures {
   const byDepartment: Record<string, number> = {};
   let rejected = 0;
   let forwarded = 0;
-  for (const [status, decidedBy, edited, createdAt, decidedAt, department] of st.draftsDecided.raw().all(p) as [
+  for (const [status, decidedBy, edited, ms, department] of st.draftsDecided.raw().all(p) as [
     'approved' | 'rejected' | 'forwarded',
     string | null,
-    number,
     number,
     number,
     string | null,
@@ -264,7 +294,6 @@ function computeFigures(store: Store, scope: ReportScope): MonthFigures {
       if (edited) o.tally.edited++;
       else o.tally.approved++;
     } else o.tally[status]++;
-    const ms = decidedAt - createdAt;
     o.durations.push(ms);
     approvalMs.push(ms);
   }
