@@ -149,12 +149,19 @@ function userRef(u: TgUser): Record<string, unknown> {
   return { id: u.id, name: displayName(u), ...(u.username ? { username: u.username } : {}), ...(u.is_bot ? { isBot: true } : {}) };
 }
 
+/** A Unix time in seconds as ISO text, or undefined when no Date can hold it (a forged 1e300). */
+function isoFromUnix(seconds: number): string | undefined {
+  const d = new Date(seconds * 1000);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
 /** Where a forwarded message came from, kept as evidence (Bot API 7 `forward_origin`, or the older fields). */
 function forwardOrigin(m: TgMessage): Record<string, unknown> | undefined {
   const o = m.forward_origin;
   if (o) {
     const out: Record<string, unknown> = { type: o.type };
-    if (o.date !== undefined) out.date = new Date(o.date * 1000).toISOString();
+    const date = o.date !== undefined ? isoFromUnix(o.date) : undefined;
+    if (date) out.date = date;
     if (o.sender_user) out.user = userRef(o.sender_user);
     if (o.sender_user_name) out.senderName = o.sender_user_name;
     if (o.sender_chat) out.chat = chatRef(o.sender_chat);
@@ -167,7 +174,8 @@ function forwardOrigin(m: TgMessage): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {
     type: m.forward_from_chat ? (m.forward_from_chat.type === 'channel' ? 'channel' : 'chat') : m.forward_from ? 'user' : 'hidden_user',
   };
-  if (m.forward_date !== undefined) out.date = new Date(m.forward_date * 1000).toISOString();
+  const date = m.forward_date !== undefined ? isoFromUnix(m.forward_date) : undefined;
+  if (date) out.date = date;
   if (m.forward_from) out.user = userRef(m.forward_from);
   if (m.forward_sender_name) out.senderName = m.forward_sender_name;
   if (m.forward_from_chat) out.chat = chatRef(m.forward_from_chat);
