@@ -27,7 +27,7 @@ const TEMPLATES: ReadonlyArray<(p: Fill) => string> = [
   (p) => `我要举报，有人在${p.platform}里招人刷单，说先垫付再返佣金，我已经转了${p.amount}元`,
   (p) => `收到短信说我的手机银行今日失效，让我登录 ${p.site} 升级认证，这是诈骗吧？`,
   (p) => `有个自称客服的人打电话${p.phone}说我开通了百万保障，要我转账${p.amount}元关闭`,
-  (p) => `我在${p.place}接到冒充公检法的电话，对方让我把钱转进所谓的安全账户，号码是${p.phone}，我要举报`,
+  (p) => `我在${p.place}接到冒充公检法的电话，说我涉嫌洗钱，要我把存款转到他们指定的账户，号码是${p.phone}，我要举报`,
   (p) => `我在${p.platform}上认识一个网友，让我在 ${p.site} 投资理财，现在提不了现，被骗了${p.amount}元`,
   // tips — other categories
   (p) => `举报${p.platform}里有人公开卖${p.good}，一条${p.small}元`,
