@@ -65,6 +65,15 @@ export function templateId(key: string, locale: Locale): string {
   return locale === 'zh-Hant' ? `${key}.zh-Hant` : key;
 }
 
+/**
+ * gray-matter runs `---js` / `---javascript` front matter through eval(): a template text set from chat
+ * could execute code in the service. Only YAML (the default) and JSON front matter are accepted.
+ */
+const refuseEngine = (): never => {
+  throw new Error('only YAML front matter is accepted');
+};
+const MATTER_OPTIONS = { engines: { javascript: refuseEngine, js: refuseEngine, coffee: refuseEngine, coffeescript: refuseEngine, cson: refuseEngine } };
+
 function fail(id: string, message: string): never {
   throw new UserFacingError(`template "${id}": ${message}`, 'invalid_template', 400);
 }
@@ -84,7 +93,7 @@ export function parseTemplateSource(
   let body: string;
   try {
     // gray-matter caches by input string and returns shared objects: copy what we keep.
-    const file = matter(source);
+    const file = matter(source, MATTER_OPTIONS);
     data = structuredClone(file.data);
     body = file.content;
   } catch (err) {

@@ -25,6 +25,8 @@ export interface CardContext {
   readonly requestedByName?: string;
   readonly decidedByName?: string;
   readonly timezone: string;
+  /** How many citizens' drafts this card stands for (clustered identical messages). */
+  readonly clusterSize?: number;
 }
 
 export function maskSender(opts: { senderId: string; senderName?: string | null; anonymous: boolean }): string {
@@ -58,6 +60,7 @@ export function pendingCard(ctx: CardContext, event: 'new' | 'reminder'): string
     const cat = message.category ? CATEGORY_ZH[message.category as Category] ?? message.category : '无';
     lines.push(`分类：${intent} / ${cat} · 置信度 ${(message.confidence ?? 0).toFixed(2)}`);
   }
+  if ((ctx.clusterSize ?? 1) > 1) lines.push(`同类消息共 ${ctx.clusterSize} 条（不同群众发来的相同内容）；批准或驳回将一并处理。`);
   if (message) {
     lines.push(`来自：${message.platform} ${maskSender({ senderId: message.senderId, senderName: message.senderName, anonymous: message.anonymous || Boolean(c?.anonymous) })}`);
     if (message.text) lines.push(`原文：${excerpt(message.text)}`);

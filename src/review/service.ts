@@ -25,6 +25,7 @@ import type { Dispatcher } from '../workers/dispatch.ts';
 import { caseByNumber, caseById } from '../cases/cases.ts';
 import { CASE_NUMBER_PATTERN } from '../cases/numbers.ts';
 import { findDraft, insertDelivery, insertDraft } from './drafts.ts';
+import { clusterMembers } from './clusters.ts';
 
 export interface ReviewDeps {
   readonly store: Store;
@@ -120,7 +121,8 @@ export class ReviewService {
         throw new UserFacingError('私信警示须由另一名民警批准（四眼原则），您不能批准自己提交的警示。', 'four_eyes', 403);
       if (!this.claim(d, officer, 'approved')) throw this.alreadyDecided(this.load(ref));
       const approved = { ...d, status: 'approved', decidedBy: officer.id, decidedAt: now.getTime() };
-      const delivery = insertDelivery(this.store, approved, d.edited ? 'edited' : 'approved', now);
+      const via = d.edited ? 'edited' : 'approved';
+      const delivery = [insertDelivery(this.store, approved, via, now)];
       appendAudit(this.store, {
         account: d.account,
         actor: officer.id,
@@ -130,9 +132,18 @@ export class ReviewService {
         data: { shortCode: d.shortCode, kind: d.kind, textBefore: d.originalText, textAfter: d.text, officer: officer.name },
         at: now,
       });
+      // The cluster this card stands for: every member gets its own reply (the officer's edit, if any).
+      for (const mem of clusterMembers(this.store, d.id)) {
+        const text = d.edited ? d.text : mem.text;
+        const patch = { status: 'approved', decidedBy: officer.id, decidedAt: now.getTime(), text, edited: d.edited };
+        const res = this.store.db.update(drafts).set(patch).where(and(eq(drafts.id, mem.id), eq(drafts.status, 'pending'))).run();
+        if (res.changes !== 1) continue;
+        delivery.push(insertDelivery(this.store, { ...mem, ...patch }, via, now));
+        appendAudit(this.store, { account: mem.account, actor: officer.id, action: 'draft.approved', subjectType: 'draft', subjectId: mem.id, data: { shortCode: mem.shortCode, kind: mem.kind, cluster: d.id, textBefore: mem.originalText, textAfter: text, officer: officer.name }, at: now });
+      }
       return { draft: approved, delivery };
     });
-    await this.afterDecision(draft, delivery);
+    await this.afterDecision(draft, ...delivery);
     return { status: 'approved', draftId: draft.id, shortCode: draft.shortCode };
   }
 
@@ -152,6 +163,11 @@ export class ReviewService {
         data: { shortCode: d.shortCode, kind: d.kind, reason: why, textBefore: d.text, officer: officer.name },
         at: now,
       });
+      for (const mem of clusterMembers(this.store, d.id)) {
+        const res = this.store.db.update(drafts).set({ status: 'rejected', reason: why, decidedBy: officer.id, decidedAt: now.getTime() }).where(and(eq(drafts.id, mem.id), eq(drafts.status, 'pending'))).run();
+        if (res.changes === 1)
+          appendAudit(this.store, { account: mem.account, actor: officer.id, action: 'draft.rejected', subjectType: 'draft', subjectId: mem.id, data: { shortCode: mem.shortCode, cluster: d.id, reason: why, officer: officer.name }, at: now });
+      }
       return { ...d, status: 'rejected', reason: why, decidedBy: officer.id, decidedAt: now.getTime() };
     });
     await this.afterDecision(draft);
@@ -254,7 +270,14 @@ export class ReviewService {
       return { draft: d, notice, caseRow };
     });
     if (result.notice?.delivery) await this.deps.dispatcher.deliver(result.notice.delivery);
-    if (result.draft) await this.deps.dispatcher.announce(result.draft.id, 'decided');
+    if (result.draft) {
+      await this.deps.dispatcher.announce(result.draft.id, 'decided');
+      // Forwarding concerns one case: the rest of its cluster gets cards of its own.
+      for (const mem of clusterMembers(this.store, result.draft.id)) {
+        this.store.db.update(drafts).set({ data: { ...mem.data, clusterLeader: null, detachedFrom: result.draft.id } }).where(eq(drafts.id, mem.id)).run();
+        await this.deps.dispatcher.announce(mem.id, 'new');
+      }
+    }
     const ref2 = result.draft ?? result.notice?.draft;
     return { status: 'forwarded', draftId: ref2?.id ?? '', shortCode: ref2?.shortCode ?? '' };
   }
@@ -326,8 +349,8 @@ export class ReviewService {
     return this.store.db.select().from(drafts).where(and(eq(drafts.account, this.account), eq(drafts.status, 'pending'))).orderBy(asc(drafts.createdAt)).all();
   }
 
-  private async afterDecision(draft: DraftRow, delivery?: DeliveryRow): Promise<void> {
-    if (delivery) await this.deps.dispatcher.deliver(delivery);
+  private async afterDecision(draft: DraftRow, ...delivery: DeliveryRow[]): Promise<void> {
+    for (const d of delivery) await this.deps.dispatcher.deliver(d);
     await this.deps.dispatcher.announce(draft.id, 'decided');
   }
 }

@@ -10,6 +10,7 @@ import type { Handler } from '../queue/port.ts';
 import { officerById } from '../officers/officers.ts';
 import type { Store } from '../store/db.ts';
 import { auditEvents, cases, deliveries, drafts, messages, officers } from '../store/schema.ts';
+import { clusterSize } from '../review/clusters.ts';
 import { decidedCard, emergencyCard, pendingCard, troubleCard, type CardContext } from '../review/cards.ts';
 
 export interface NotifyDeps {
@@ -36,6 +37,7 @@ export function createNotifyHandler(deps: NotifyDeps): Handler<'notify'> {
       requestedByName: draft.requestedBy ? officerById(store, draft.requestedBy)?.name : undefined,
       decidedByName: draft.decidedBy && draft.decidedBy !== 'system' ? officerById(store, draft.decidedBy)?.name : undefined,
       timezone: deps.config.reports.timezone,
+      clusterSize: draft.status === 'pending' ? clusterSize(store, draft.id) : 1,
     };
     let card: ReviewCard;
     switch (event) {

@@ -4,7 +4,7 @@
  * deliveries still waiting to be sent (deterministic job ids make this a no-op when the job exists),
  * and re-announces cards pending longer than the reminder interval.
  */
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { JobQueue } from '../queue/port.ts';
@@ -41,7 +41,7 @@ export async function sweep(deps: SweeperDeps, graceMs = 30_000): Promise<SweepR
   const stale = store.db
     .select()
     .from(drafts)
-    .where(and(eq(drafts.status, 'pending'), lt(drafts.createdAt, remindBefore), or(isNull(drafts.remindedAt), lt(drafts.remindedAt, remindBefore))))
+    .where(and(eq(drafts.status, 'pending'), lt(drafts.createdAt, remindBefore), or(isNull(drafts.remindedAt), lt(drafts.remindedAt, remindBefore)), sql`json_extract(${drafts.data}, '$.clusterLeader') IS NULL`))
     .limit(200)
     .all();
   for (const d of stale) {

@@ -15,6 +15,8 @@ import type { Locale, ReplyEngine, ReplyInput } from '../replies/index.ts';
 import { caseByNumber, CASE_INTENTS, openOrExtendCase } from '../cases/cases.ts';
 import { findCaseNumbers } from '../cases/numbers.ts';
 import { insertDraft } from '../review/drafts.ts';
+import { CLUSTER_ANNOUNCE_AT, clusterSize, findClusterLeader, fingerprint } from '../review/clusters.ts';
+import { normalizeForMatch } from '../rebuttals/normalize.ts';
 import { appendAudit } from '../store/audit.ts';
 import { transaction, type Store } from '../store/db.ts';
 import type { DeliveryRow, DraftRow, MessageRow } from '../store/rows.ts';
@@ -76,7 +78,18 @@ export function createTriageHandler(deps: TriageDeps): Handler<'triage'> {
 
 async function dispatchOutcome(deps: TriageDeps, outcome: TriageOutcome): Promise<void> {
   for (const d of outcome.deliveries) await deps.dispatcher.deliver(d);
-  for (const d of outcome.drafts) if (d.status === 'pending') await deps.dispatcher.announce(d.id, 'new');
+  // A cluster member is not announced: its leader's card stands for it, re-posted with the count as
+  // the cluster grows past 2, 5, 10, 20, 50 … so a flood of identical questions is a handful of cards.
+  for (const d of outcome.drafts) {
+    if (d.status !== 'pending') continue;
+    const leader = d.data['clusterLeader'];
+    if (typeof leader !== 'string') {
+      await deps.dispatcher.announce(d.id, 'new');
+      continue;
+    }
+    const size = clusterSize(deps.store, leader);
+    if (CLUSTER_ANNOUNCE_AT.has(size)) await deps.dispatcher.announce(leader, 'new', { suffix: `c${size}` });
+  }
   if (outcome.classification.intent === 'emergency') {
     const first = outcome.drafts[0];
     if (first) await deps.dispatcher.announce(first.id, 'emergency');
@@ -87,7 +100,7 @@ async function dispatchOutcome(deps: TriageDeps, outcome: TriageOutcome): Promis
 async function redispatch(deps: TriageDeps, messageId: string): Promise<void> {
   const ds = deps.store.db.select().from(drafts).where(eq(drafts.inboundMessageId, messageId)).all();
   for (const d of ds) {
-    if (d.status === 'pending') await deps.dispatcher.announce(d.id, 'new');
+    if (d.status === 'pending' && !d.data['clusterLeader']) await deps.dispatcher.announce(d.id, 'new');
     const del = deps.store.db.select().from(deliveries).where(and(eq(deliveries.draftId, d.id), eq(deliveries.status, 'approved'))).get();
     if (del) await deps.dispatcher.deliver(del);
   }
@@ -203,7 +216,13 @@ export function triageMessage(deps: TriageDeps, messageId: string, at: Date): Tr
     const specs = deps.replies.draft({ classification, case: caseInfo, status, rebuttal, locale, account: { name: config.account.name }, platform: m.platform });
     const made: DraftRow[] = [];
     const dels: DeliveryRow[] = [];
+    const fp = fingerprint(normalizeForMatch(text));
     for (const spec of specs) {
+      let data = spec.data;
+      if (spec.approval === 'required') {
+        const leader = findClusterLeader(store, { account: m.account, kind: spec.kind, templateKey: spec.templateKey, fingerprint: fp, at: at.getTime() });
+        data = { ...data, fingerprint: fp, ...(leader ? { clusterLeader: leader.id } : {}) };
+      }
       const r = insertDraft(
         store,
         {
@@ -219,7 +238,7 @@ export function triageMessage(deps: TriageDeps, messageId: string, at: Date): Tr
           locale,
           approval: spec.approval,
           priority: spec.priority,
-          data: spec.data,
+          data,
         },
         at,
       );
