@@ -16,7 +16,7 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
-import type { Attachment, InboundMessageInput } from '../../src/domain/schemas.ts';
+import { InboundMessageSchema, type Attachment, type InboundMessageInput } from '../../src/domain/schemas.ts';
 
 /** A push body that is not well-formed WeChat XML. Safe to log (carries no payload). */
 export class WechatPushError extends Error {
@@ -100,15 +100,25 @@ export type OaIntake =
   | { readonly action: 'store'; readonly message: InboundMessageInput }
   | { readonly action: 'ignore'; readonly reason: string };
 
-/** Maps a push to our normalized message (see the module comment for which pushes are stored). */
+/**
+ * Maps a push to our normalized message (see the module comment for which pushes are stored). A
+ * `store` result always passes InboundMessageSchema; a push that would not is ignored with the reason.
+ */
 export function toInbound(push: OaPush, account: string): OaIntake {
   const openid = push.FromUserName;
   const sentAt = new Date(Number(push.CreateTime) * 1000);
   const base = { platform: 'wechat-oa' as const, account, conversationId: openid, senderId: openid, sentAt };
-  const msg = (platformMessageId: string, text: string, attachments: Attachment[] = [], meta: Record<string, unknown> = {}): OaIntake => ({
-    action: 'store',
-    message: { ...base, platformMessageId, text, attachments, meta: { msgType: push.MsgType, ...meta } },
-  });
+  // A push that is well-formed XML but breaks our limits (text over 10,000 characters, a URL over
+  // 2,048) is ignored with the first problem, so a `store` result always passes InboundMessageSchema.
+  const msg = (platformMessageId: string, text: string, attachments: Attachment[] = [], meta: Record<string, unknown> = {}): OaIntake => {
+    const message: InboundMessageInput = { ...base, platformMessageId, text, attachments, meta: { msgType: push.MsgType, ...meta } };
+    const checked = InboundMessageSchema.safeParse(message);
+    if (!checked.success) {
+      const first = checked.error.issues[0];
+      return { action: 'ignore', reason: `invalid_message: ${first ? `${first.path.join('.')} ${first.message}` : 'invalid'}` };
+    }
+    return { action: 'store', message };
+  };
 
   switch (push.MsgType) {
     case 'text':
