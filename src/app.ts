@@ -8,7 +8,6 @@ import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/index.ts';
 import { ConfigError } from './errors.ts';
-import { loadClassifier } from './classify/index.ts';
 import { createHttpServer } from './http/server.ts';
 import { Intake } from './intake/intake.ts';
 import { createLogger, type Logger } from './logging/logger.ts';
@@ -30,6 +29,7 @@ import { createNotifyHandler } from './workers/notify.ts';
 import { createTriageHandler, type MessageClassifier } from './workers/triage.ts';
 import { startSweeper } from './workers/sweeper.ts';
 import { sendRebuttalToAskers } from './workers/rebuttal-fanout.ts';
+import { createReloadingClassifier, startNightlyRetrain } from './workers/learning.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -85,7 +85,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   const q = queue;
   const now = options.now ?? (() => new Date());
-  const classifier = options.classifier ?? loadClassifier();
+  const reloading = options.classifier ? undefined : createReloadingClassifier({ logger });
+  const classifier = options.classifier ?? reloading!;
   const replies = createReplyEngine({ store, accountName: config.account.name });
   const rebuttals = createRebuttalMatcher(store);
   const adapters = new Map(options.adapters.map((a) => [a.platform, a] as const));
@@ -145,9 +146,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const ctx: AdapterContext = { config, logger, intake, commands, http, history, mode: role === 'start' ? 'full' : 'send-only' };
   const started: Adapter[] = [];
   let sweeper: { stop(): Promise<void> } | undefined;
+  let nightly: { stop(): void } | undefined;
   let url: string | undefined;
 
   const stop = async () => {
+    nightly?.stop();
     await sweeper?.stop();
     for (const a of [...started].reverse()) await a.stop().catch((err: unknown) => logger.warn({ adapter: a.platform, err: String(err) }, 'adapter stop failed'));
     await http?.close();
@@ -174,6 +177,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       q.process('deliver-local', deliver, { concurrency: 1 });
       q.process('notify', createNotifyHandler({ store, config, channels, now }), { concurrency: 1 });
       sweeper = startSweeper({ store, queue: q, dispatcher, config, logger, now }, options.sweepIntervalMs);
+      nightly = startNightlyRetrain({ store, timezone: config.reports.timezone, logger, classifier: reloading });
       if (http) {
         url = await http.listen({ host: config.http.host, port: config.http.port });
         logger.info({ url, queue: config.queue.driver, adapters: config.adapters }, 'netpatrol is up');

@@ -1,6 +1,7 @@
 /**
  * The team's own labelled examples (src/classify/examples/*.jsonl; the held-out split lives in
- * examples/heldout/ and is never used for training). One JSON object a line:
+ * examples/heldout/ and is never used for training or tuning; examples/validation/ is never trained on
+ * but is tuned on). One JSON object a line:
  * `{"text": "…", "intent": "tip", "category": "fraud" | null}`.
  */
 import fs from 'node:fs';
@@ -11,6 +12,8 @@ import { CategorySchema, IntentSchema } from '../domain/schemas.ts';
 
 export const EXAMPLES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'examples');
 export const HELDOUT_DIR = path.join(EXAMPLES_DIR, 'heldout');
+/** Our validation split: never trained on, tuned on (the eval script lists its misses). */
+export const VALIDATION_DIR = path.join(EXAMPLES_DIR, 'validation');
 
 export const ExampleSchema = z.object({
   text: z.string().min(1),

@@ -113,10 +113,15 @@ export function normalize(input: string): NormalizedText {
     simpChars += SIMP[c]!;
   }
   const traditional = tradChars > simpChars;
-  if (tradChars > 0) s = toSimplified(s);
+  // tw→cn turns the Simplified 么 into 幺 (「是真的么」 → 「是真的幺」) when a message mixes scripts:
+  // convert around it.
+  if (tradChars > 0) s = s.includes('么') ? s.split('么').map(toSimplified).join('么') : toSimplified(s);
 
   s = s.replace(HAN_GAP, '$1');
   for (const [re, to] of REWRITES) s = s.replace(re, to);
+  // A rewrite can put a Han word next to a gap (「V信 V信」 → 「微信 微信」): join again, so that
+  // normalize(normalize(x)) == normalize(x).
+  s = s.replace(HAN_GAP, '$1');
   s = s.replace(DIGIT_RUN, (run) => (HAS_CN_DIGIT.test(run) ? digitsOf(run) : run));
   s = s.replace(/[ \t]{2,}/g, ' ').trim();
   return { text: s, traditional };

@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { z, ZodError } from 'zod';
 import type { Config } from '../config/index.ts';
 import type { Officer } from '../domain/schemas.ts';
-import { REPLY_KINDS } from '../domain/vocabulary.ts';
+import { CATEGORIES, INTENTS, REPLY_KINDS } from '../domain/vocabulary.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -151,6 +151,14 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
     const { draftId } = DraftParams.parse(req.params);
     const body = z.object({ department: z.string().min(1).max(100) }).parse(req.body);
     return { status: (await deps.review.forward(o, draftId, body.department)).status };
+  });
+
+  app.post('/v1/review/:draftId/label', async (req) => {
+    const o = await officer(req);
+    const { draftId } = DraftParams.parse(req.params);
+    const body = z.object({ intent: z.enum(INTENTS).nullable().default(null), category: z.enum(CATEGORIES).nullable() }).parse(req.body);
+    const r = deps.review.label(o, draftId, body.intent, body.category);
+    return { status: 'labelled', messageId: r.messageId, intent: r.intent, category: r.category };
   });
 
   app.post('/v1/warnings', async (req, reply) => {

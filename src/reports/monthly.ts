@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { DRAFT_STATUSES } from '../domain/schemas.ts';
 import type { Store } from '../store/db.ts';
 import { CATEGORIES, INTENTS, REPLY_KINDS, type Category, type Intent, type ReplyKind } from '../domain/vocabulary.ts';
 import { summarizeDurationsMs } from './stats.ts';
@@ -98,9 +99,12 @@ const SQL = {
     WHERE account = @account AND decided_at >= @start AND decided_at < @end
       AND status IN ('approved', 'rejected', 'forwarded')
       AND (status <> 'approved' OR decided_by <> '${SYSTEM_ACTOR}')`,
+  // Listing every draft status lets drafts_status (account, status, created_at) serve a month range per
+  // status instead of scanning the account's whole history; `status` only ever holds DRAFT_STATUSES.
   warningsRequested: `
     SELECT requested_by, count(*) AS n FROM drafts
-    WHERE account = @account AND kind = 'warning' AND requested_by IS NOT NULL
+    WHERE account = @account AND status IN (${DRAFT_STATUSES.map((s) => `'${s}'`).join(', ')})
+      AND kind = 'warning' AND requested_by IS NOT NULL
       AND created_at >= @start AND created_at < @end
     GROUP BY requested_by`,
   officers: `SELECT id, name FROM officers`,

@@ -16,9 +16,8 @@ import { addOfficer, listOfficers, removeOfficer } from '../officers/officers.ts
 import type { CommandReply, OfficerCommandHandler, OfficerIdentity } from '../ports/commands.ts';
 import { appendAudit } from '../store/audit.ts';
 import { transaction, type Store } from '../store/db.ts';
-import { blockedSenders, labelCorrections, messages, officers } from '../store/schema.ts';
+import { blockedSenders, officers } from '../store/schema.ts';
 import { caseByNumber } from '../cases/cases.ts';
-import { findDraft } from './drafts.ts';
 import type { ReviewService } from './service.ts';
 
 export type Command =
@@ -250,14 +249,8 @@ export class ChatCommands implements OfficerCommandHandler {
         return [`待审核 ${list.length} 条：`, ...list.slice(0, 20).map((d) => `#${d.shortCode} ${d.kind} ${[...d.text].slice(0, 30).join('')}…`)].join('\n');
       }
       case 'label': {
-        const d = findDraft(store, cmd.ref);
-        const msg = d?.inboundMessageId ? store.db.select().from(messages).where(eq(messages.id, d.inboundMessageId)).get() : undefined;
-        if (!msg) throw new UserFacingError(`找不到卡片 ${cmd.ref} 对应的群众消息`, 'not_found', 404);
-        transaction(store, () => {
-          store.db.insert(labelCorrections).values({ messageId: msg.id, text: msg.text, intent: cmd.intent, category: cmd.category, officerId: officer.id, createdAt: Date.now() }).run();
-          appendAudit(store, { account: this.deps.account, actor: officer.id, action: 'label.corrected', subjectType: 'message', subjectId: msg.id, data: { intent: cmd.intent, category: cmd.category, was: { intent: msg.intent, category: msg.category } } });
-        });
-        return `已记录标注：${cmd.intent ?? msg.intent ?? ''}/${cmd.category ?? '无类别'}，下次重新训练时生效。`;
+        const r = review.label(officer, cmd.ref, cmd.intent, cmd.category);
+        return `已记录标注：${r.intent ?? ''}/${r.category ?? '无类别'}，下次重新训练时生效。`;
       }
       case 'block': {
         transaction(store, () => {

@@ -11,7 +11,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Config } from '../config/index.ts';
 import type { Officer } from '../domain/schemas.ts';
-import { CATEGORIES, PLATFORMS, type Platform, type ReplyKind } from '../domain/vocabulary.ts';
+import { CATEGORIES, PLATFORMS, type Category, type Intent, type Platform, type ReplyKind } from '../domain/vocabulary.ts';
 import { UserFacingError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
 import { findOfficer, officerById } from '../officers/officers.ts';
@@ -20,7 +20,7 @@ import type { ReplyEngine } from '../replies/index.ts';
 import { appendAudit } from '../store/audit.ts';
 import { transaction, type Store } from '../store/db.ts';
 import type { DeliveryRow, DraftRow } from '../store/rows.ts';
-import { cases, drafts } from '../store/schema.ts';
+import { cases, drafts, labelCorrections, messages } from '../store/schema.ts';
 import type { Dispatcher } from '../workers/dispatch.ts';
 import { caseByNumber, caseById } from '../cases/cases.ts';
 import { CASE_NUMBER_PATTERN } from '../cases/numbers.ts';
@@ -343,6 +343,21 @@ export class ReviewService {
     } catch {
       return 'warning.general';
     }
+  }
+
+  /**
+   * Stores an officer's correction of a message's labels (the card's message); the next retrain
+   * learns it. `category: null` means "no category"; `intent: null` keeps the intent.
+   */
+  label(officer: Officer, ref: string, intent: Intent | null, category: Category | null): { messageId: string; intent: string | null; category: Category | null } {
+    const d = this.load(ref);
+    const msg = d.inboundMessageId ? this.store.db.select().from(messages).where(eq(messages.id, d.inboundMessageId)).get() : undefined;
+    if (!msg) throw new UserFacingError(`卡片 ${ref} 没有对应的群众消息，无法标注。`, 'not_found', 404);
+    transaction(this.store, () => {
+      this.store.db.insert(labelCorrections).values({ messageId: msg.id, text: msg.text, intent, category, officerId: officer.id, createdAt: this.now().getTime() }).run();
+      appendAudit(this.store, { account: msg.account, actor: officer.id, action: 'label.corrected', subjectType: 'message', subjectId: msg.id, data: { intent, category, was: { intent: msg.intent, category: msg.category } } });
+    });
+    return { messageId: msg.id, intent: intent ?? msg.intent, category };
   }
 
   pending(): DraftRow[] {
