@@ -19,6 +19,7 @@ import type { JobQueue, QueueName } from './queue/port.ts';
 import { createRebuttalMatcher, handleRebuttalChatCommand, publishRebuttal } from './rebuttals/index.ts';
 import { createReplyEngine, handleTplChatCommand, type ReplyEngine } from './replies/index.ts';
 import { computeMonthlyReport } from './reports/monthly.ts';
+import { headlineSentences } from './reports/render/md.ts';
 import { ChatCommands } from './review/commands.ts';
 import { ReviewService } from './review/service.ts';
 import { openStore, type Store } from './store/db.ts';
@@ -114,8 +115,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       return pushed >= 0 ? `${text}\n已向 ${pushed} 位曾求证此事的群众推送辟谣。` : text;
     },
     report: async (month) => {
-      const r = computeMonthlyReport(store, { month, account: config.account.id, timezone: config.reports.timezone }) as unknown as Record<string, Record<string, number>>;
-      return `${month} 月报：接收群众消息 ${r.messages?.received ?? 0} 条，受理举报线索 ${r.tips?.total ?? 0} 条，警示网民 ${r.warnings?.sent ?? 0} 人次，公开辟谣 ${r.rebuttals?.sent ?? 0} 次。完整报表：netpatrol report --month ${month}`;
+      const r = computeMonthlyReport(store, { month, account: config.account.id, timezone: config.reports.timezone });
+      return `${headlineSentences(r).join('')}\n完整报表：netpatrol report --month ${month} --format xlsx --out 月报.xlsx`;
     },
   });
   const intake = new Intake({ store, queue: q, logger, metrics, now, urgency: (text) => (text && classifier.classify(text).intent === 'emergency' ? 0 : 5) });

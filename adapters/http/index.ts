@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AttachmentSchema, MAX_TEXT_LENGTH } from '../../src/domain/schemas.ts';
 import { UserFacingError } from '../../src/errors.ts';
@@ -35,6 +35,28 @@ function tokenMatches(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+type JsonParser = ReturnType<FastifyInstance['getDefaultJsonParser']>;
+
+/**
+ * fastify decodes a JSON body as UTF-8 with replacement: invalid bytes become U+FFFD, so a corrupted
+ * body would be stored as a different text, and two different message ids could collapse into one
+ * (a false "duplicate"). This parser refuses a body that is not valid UTF-8 (400) and otherwise hands
+ * it to fastify's own JSON parser (which refuses `__proto__` and `constructor.prototype` keys).
+ */
+function strictJsonParser(parseJson: JsonParser) {
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  return (req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    let text: string;
+    try {
+      text = utf8.decode(body);
+    } catch {
+      done(Object.assign(new Error('the body is not valid UTF-8'), { statusCode: 400 }));
+      return;
+    }
+    parseJson(req, text, done);
+  };
+}
+
 export function createHttpAdapter(options: { store: Store }): Adapter {
   const { store } = options;
   return {
@@ -49,36 +71,42 @@ export function createHttpAdapter(options: { store: Store }): Adapter {
         if (token && !tokenMatches(bearer(req), token)) throw new UserFacingError('a valid bearer token is required', 'unauthorized', 401);
       };
 
-      app.post('/v1/messages', async (req, reply) => {
-        guard(req);
-        if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
-          throw new UserFacingError('the body must be a JSON object', 'invalid_request', 400);
-        const body = MessageBody.parse(req.body);
-        const result = await ctx.intake.receive({
-          platform: 'http',
-          account: body.account ?? ctx.config.account.id,
-          conversationId: body.conversationId,
-          senderId: body.senderId,
-          senderName: body.senderName,
-          platformMessageId: body.messageId,
-          text: body.text ?? '',
-          attachments: body.attachments ?? [],
-          sentAt: body.sentAt ? new Date(body.sentAt) : new Date(),
-        });
-        return reply.code(result.status === 'duplicate' ? 200 : 202).send(result);
-      });
+      // Routes live in their own scope so its JSON parser applies to them only (see strictJsonParser).
+      await app.register(async (scope) => {
+        scope.removeContentTypeParser('application/json');
+        scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(scope.getDefaultJsonParser('error', 'error')));
 
-      app.get('/v1/conversations/:conversationId/replies', async (req) => {
-        guard(req);
-        const { conversationId } = z.object({ conversationId: z.string().min(1).max(256) }).parse(req.params);
-        const rows = store.db
-          .select({ id: deliveries.id, text: deliveries.text, kind: deliveries.kind, templateKey: deliveries.templateKey, caseNumber: cases.number, sentAt: deliveries.sentAt })
-          .from(deliveries)
-          .leftJoin(cases, eq(cases.id, deliveries.caseId))
-          .where(and(eq(deliveries.platform, 'http'), eq(deliveries.conversationId, conversationId), eq(deliveries.status, 'sent'), isNotNull(deliveries.sentAt)))
-          .orderBy(asc(deliveries.sentAt), asc(deliveries.createdAt))
-          .all();
-        return rows.map((r) => ({ ...r, caseNumber: r.caseNumber ?? null, sentAt: new Date(r.sentAt ?? 0).toISOString() }));
+        scope.post('/v1/messages', async (req, reply) => {
+          guard(req);
+          if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
+            throw new UserFacingError('the body must be a JSON object', 'invalid_request', 400);
+          const body = MessageBody.parse(req.body);
+          const result = await ctx.intake.receive({
+            platform: 'http',
+            account: body.account ?? ctx.config.account.id,
+            conversationId: body.conversationId,
+            senderId: body.senderId,
+            senderName: body.senderName,
+            platformMessageId: body.messageId,
+            text: body.text ?? '',
+            attachments: body.attachments ?? [],
+            sentAt: body.sentAt ? new Date(body.sentAt) : new Date(),
+          });
+          return reply.code(result.status === 'duplicate' ? 200 : 202).send(result);
+        });
+
+        scope.get('/v1/conversations/:conversationId/replies', async (req) => {
+          guard(req);
+          const { conversationId } = z.object({ conversationId: z.string().min(1).max(256) }).parse(req.params);
+          const rows = store.db
+            .select({ id: deliveries.id, text: deliveries.text, kind: deliveries.kind, templateKey: deliveries.templateKey, caseNumber: cases.number, sentAt: deliveries.sentAt })
+            .from(deliveries)
+            .leftJoin(cases, eq(cases.id, deliveries.caseId))
+            .where(and(eq(deliveries.platform, 'http'), eq(deliveries.conversationId, conversationId), eq(deliveries.status, 'sent'), isNotNull(deliveries.sentAt)))
+            .orderBy(asc(deliveries.sentAt), asc(deliveries.createdAt))
+            .all();
+          return rows.map((r) => ({ ...r, caseNumber: r.caseNumber ?? null, sentAt: new Date(r.sentAt ?? 0).toISOString() }));
+        });
       });
     },
     async stop() {},

@@ -62,20 +62,23 @@ export async function sendMessages(base: string, messages: readonly OutMessage[]
     const m = messages[i] as OutMessage;
     opts.onSend?.(i);
     postedAt.set(m.messageId, Date.now());
+    let last = '';
     for (;;) {
       let code: number;
       try {
         code = await postOnce(base, m);
+        last = `HTTP ${code}`;
       } catch (err) {
         if (!opts.retry) throw err;
         code = -1;
+        last = err instanceof Error ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err);
       }
       if (code === 202 || code === 200) {
         status.set(m.messageId, code);
         return;
       }
       if (!opts.retry || code === 400 || code === 401) throw new Error(`POST /v1/messages for ${m.messageId} answered ${code}`);
-      if (Date.now() > deadline) throw new Error(`gave up posting ${m.messageId}: the server did not accept it before the deadline`);
+      if (Date.now() > deadline) throw new Error(`gave up posting ${m.messageId}: not accepted before the deadline (last answer: ${last})`);
       retries++;
       await sleep(100);
     }

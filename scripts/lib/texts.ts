@@ -43,7 +43,7 @@ const TEMPLATES: ReadonlyArray<(p: Fill) => string> = [
   // consult
   (p) => `被骗了${p.amount}元能立案吗，去哪里报案？`,
   (p) => `请问网上被骗了应该怎么报警，我在${p.place}`,
-  (p) => `我的身份证被别人拿去办了手机卡，我该怎么办？`,
+  () => `我的身份证被别人拿去办了手机卡，我该怎么办？`,
   (p) => `想咨询一下，网购被骗${p.small}元可以追回来吗`,
   // status
   (p) => `查询 NP2026112200${String(p.n % 10000).padStart(4, '0')}`,

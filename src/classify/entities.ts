@@ -178,10 +178,15 @@ export function extractEntities(normalizedText: string): Entities {
 
   const found: Array<[number, number]> = [];
   if (hasDigit || /[千仟万亿块元圆币¥]/.test(text)) extractAmounts(text, found);
-  found.sort((a, b) => a[0] - b[0]);
-  const amounts = [...new Set(found.map(([, value]) => value))];
+  const amounts = found.length === 0 ? [] : distinctAmounts(found);
 
   return { phones, urls, bankCards, idNumbers, wechatIds, qqNumbers, amounts, caseNumbers };
+}
+
+/** Amounts in order of appearance, each once. */
+function distinctAmounts(found: Array<[number, number]>): number[] {
+  found.sort((a, b) => a[0] - b[0]);
+  return [...new Set(found.map(([, value]) => value))];
 }
 
 /** Masks a number for logs: keeps the first 3 and last 2 characters (「138******78」). */

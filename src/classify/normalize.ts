@@ -93,6 +93,14 @@ function digitsOf(run: string): string {
   return out;
 }
 
+function dingbatDigit(d: string): string {
+  return DINGBAT_DIGITS[d] ?? d;
+}
+
+function digitRun(run: string): string {
+  return HAS_CN_DIGIT.test(run) ? digitsOf(run) : run;
+}
+
 /**
  * Normalizes a citizen's message. Guaranteed: the result is Simplified, half-width (NFKC), free of
  * invisible and decorative characters, with 「V信/薇信/威❤/vx」 → 微信, 「扣扣/企鹅号」 → QQ,
@@ -102,7 +110,7 @@ function digitsOf(run: string): string {
 export function normalize(input: string): NormalizedText {
   let s = input.normalize('NFKC').replace(INVISIBLE, '');
   s = s.replace(HEART_WECHAT, '微信');
-  s = s.replace(DINGBAT_DIGIT_RE, (d) => DINGBAT_DIGITS[d] ?? d);
+  s = s.replace(DINGBAT_DIGIT_RE, dingbatDigit);
   s = s.replace(DECORATIVE, ' ');
 
   let tradChars = 0;
@@ -122,7 +130,7 @@ export function normalize(input: string): NormalizedText {
   // A rewrite can put a Han word next to a gap (「V信 V信」 → 「微信 微信」): join again, so that
   // normalize(normalize(x)) == normalize(x).
   s = s.replace(HAN_GAP, '$1');
-  s = s.replace(DIGIT_RUN, (run) => (HAS_CN_DIGIT.test(run) ? digitsOf(run) : run));
+  s = s.replace(DIGIT_RUN, digitRun);
   s = s.replace(/[ \t]{2,}/g, ' ').trim();
   return { text: s, traditional };
 }

@@ -38,11 +38,47 @@ const BANK_CARD = /(?<!\d)(?:\d[ -]?){15,18}\d(?!\d)/g;
 const MOBILE = /(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)/g;
 const LANDLINE = /(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)/g;
 
-/** Masks every ID-card, bank-card, mobile and landline number inside free text. */
+/**
+ * A run of 11 to 19 digits, ASCII or full-width, with single separators (space, dash, full-width
+ * space or dash) anywhere between them and an optional ID check letter. The classifier reads such
+ * runs as one number (it joins digits across single gaps and applies NFKC), so masking must too.
+ */
+const LOOSE_NUMBER = /(?<![0-9\uFF10-\uFF19])(?:[+\uFF0B]?(?:86|\uFF18\uFF16)[ \-\u3000\uFF0D]?)?[0-9\uFF10-\uFF19](?:[ \-\u3000\uFF0D]?[0-9\uFF10-\uFF19]){10,18}[Xx\uFF38\uFF58]?(?![0-9\uFF10-\uFF19])/g;
+
+/** Full-width digits and letters → ASCII; separators dropped. */
+function compactNumber(run: string): string {
+  return run.replace(/[\uFF10-\uFF19\uFF38\uFF58\uFF0B]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[ \-\u3000\uFF0D]/g, '');
+}
+
+/** Masks a run the strict patterns left alone (odd grouping, full-width digits), by what it is. */
+function maskLooseNumber(run: string): string {
+  const compact = compactNumber(run);
+  // A letter after the digits that does not make an ID's check character is just the next word.
+  const letter = /[Xx\uFF38\uFF58]$/.exec(run)?.[0];
+  if (letter && !/^\d{17}[Xx]$/.test(compact)) {
+    const digitsOnly = run.slice(0, -1);
+    const masked = maskLooseNumber(digitsOnly);
+    return masked + letter;
+  }
+  const national = /^\+?86(1[3-9]\d{9})$/.exec(compact)?.[1] ?? compact;
+  if (/^1[3-9]\d{9}$/.test(national)) return maskPhone(national);
+  if (/^\d{17}[\dXx]$/.test(compact)) return maskIdCard(compact);
+  if (/^\d{16,19}$/.test(compact)) return maskBankCard(compact);
+  return run;
+}
+
+/**
+ * Masks every ID-card, bank-card, mobile and landline number inside free text. Guaranteed (and
+ * property-tested): no 11-digit mainland mobile, valid 18-character ID number or 16–19 digit card
+ * number standing on its own (not inside a longer digit run) is left in clear, whether written in
+ * ASCII or full-width digits, in one piece or grouped by single spaces or dashes. Numbers spelled in
+ * Chinese characters (一三八…) are not found.
+ */
 export function maskText(text: string): string {
-  return text
+  const strict = text
     .replace(ID_CARD, (m) => maskIdCard(m))
     .replace(BANK_CARD, (m) => maskBankCard(m))
     .replace(MOBILE, (m) => maskPhone(m))
     .replace(LANDLINE, (m) => maskPhone(m));
+  return strict.replace(LOOSE_NUMBER, maskLooseNumber);
 }

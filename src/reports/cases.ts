@@ -4,7 +4,7 @@
  * request, authorised and logged by the caller); an anonymous case never shows its sender, full or not.
  */
 import type { Store } from '../store/db.ts';
-import { maskAccountId, maskName } from './mask.ts';
+import { maskHandle, maskName, maskPhone } from '../privacy/mask.ts';
 import { ReportScopeSchema } from './monthly.ts';
 import { formatLocal, monthRange } from './time.ts';
 
@@ -29,7 +29,7 @@ export interface CaseRow {
   /** First reply − case opened, in seconds; null when none yet. */
   firstReplySeconds: number | null;
   closedAt: string | null;
-  /** `name (account id)`, masked unless full; `匿名` for anonymous cases. */
+  /** `name (account id)`, masked unless full (src/privacy/mask.ts); `匿名` for anonymous cases. */
   sender: string;
 }
 
@@ -77,9 +77,14 @@ interface CaseSqlRow {
   sender_name: string | null;
 }
 
+/** A platform id that is a mainland mobile number is masked as a phone; any other id as a handle. */
+function maskSenderId(id: string): string {
+  return /^(?:\+?86)?1[3-9]\d{9}$/.test(id) ? maskPhone(id) : maskHandle(id);
+}
+
 function senderLabel(name: string | null, id: string, full: boolean): string {
   if (full) return name ? `${name} (${id})` : id;
-  const maskedId = maskAccountId(id);
+  const maskedId = maskSenderId(id);
   return name ? `${maskName(name)} (${maskedId})` : maskedId;
 }
 

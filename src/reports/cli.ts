@@ -11,9 +11,9 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { UserFacingError } from '../errors.ts';
-import type { Store } from '../store/db.ts';
+import { appendAudit } from '../store/audit.ts';
+import { transaction, type Store } from '../store/db.ts';
 import { officers } from '../store/schema.ts';
-import { appendAudit } from './audit.ts';
 import { listCaseRows, type CaseRow } from './cases.ts';
 import { computeMonthlyReport } from './monthly.ts';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from './render/index.ts';
@@ -126,14 +126,17 @@ export async function runReportCommand(opts: ReportCommandOptions): Promise<void
     });
   }
   if (args.full) {
-    appendAudit(opts.store, {
-      account: args.account,
-      actor: args.actor!,
-      action: 'report.full_export',
-      subjectType: 'report',
-      subjectId: `${args.account}/${args.month}`,
-      data: { month: args.month, format, out: args.out ?? 'stdout', caseRows: caseRows?.length ?? 0 },
-    });
+    const actor = args.actor!;
+    transaction(opts.store, () =>
+      appendAudit(opts.store, {
+        account: args.account,
+        actor,
+        action: 'report.full_export',
+        subjectType: 'report',
+        subjectId: `${args.account}/${args.month}`,
+        data: { month: args.month, format, out: args.out ?? 'stdout', caseRows: caseRows?.length ?? 0 },
+      }),
+    );
   }
   if (format === 'xlsx') say('building workbook…');
   const rendered = await renderReport(report, format, caseRows ? { caseRows } : {});

@@ -69,24 +69,20 @@ const SQL = {
   casesClosed: `
     SELECT count(*) AS n FROM cases
     WHERE account = @account AND closed_at >= @start AND closed_at < @end`,
+  // One pass over the month's sent deliveries: counts by day, kind and approval, and for warnings the
+  // person and reason, for rebuttals the rebuttal id (the draft is read only for those two kinds).
   deliveriesByDay: `
-    SELECT j.key AS day, d.kind, d.approved_via, count(*) AS n
+    SELECT j.key AS day, d.kind, d.approved_via,
+      CASE d.kind
+        WHEN 'warning' THEN d.platform || char(0) || coalesce(json_extract(dr.data, '$.target.userId'), d.recipient_id)
+        WHEN 'rebuttal' THEN json_extract(dr.data, '$.rebuttalId') END AS key,
+      CASE d.kind WHEN 'warning' THEN json_extract(dr.data, '$.reason') END AS reason,
+      count(*) AS n
     FROM json_each(@days) j CROSS JOIN deliveries d
       ON d.account = @account AND d.sent_at >= j.value ->> 0 AND d.sent_at < j.value ->> 1
+    LEFT JOIN drafts dr ON d.kind IN ('warning', 'rebuttal') AND dr.id = d.draft_id
     WHERE d.status = 'sent'
-    GROUP BY 1, 2, 3`,
-  // Warnings: one row per (person, reason) with its count; rebuttals: one row per rebuttal id.
-  warningsAndRebuttals: `
-    SELECT kind, key, reason, count(*) AS n FROM (
-      SELECT d.kind,
-        CASE d.kind
-          WHEN 'warning' THEN d.platform || char(0) || coalesce(json_extract(dr.data, '$.target.userId'), d.recipient_id)
-          ELSE json_extract(dr.data, '$.rebuttalId') END AS key,
-        CASE d.kind WHEN 'warning' THEN json_extract(dr.data, '$.reason') END AS reason
-      FROM deliveries d LEFT JOIN drafts dr ON dr.id = d.draft_id
-      WHERE d.account = @account AND d.sent_at >= @start AND d.sent_at < @end
-        AND d.status = 'sent' AND d.kind IN ('warning', 'rebuttal'))
-    GROUP BY 1, 2, 3`,
+    GROUP BY 1, 2, 3, 4, 5`,
   // The unary + on account: use deliveries_status (few rows) rather than every delivery of the account.
   notDelivered: `
     SELECT status, count(*) AS n FROM deliveries
@@ -218,37 +214,35 @@ function computeFigures(store: Store, scope: ReportScope): MonthFigures {
   }
   const closed = (st.casesClosed.get(p) as { n: number }).n;
 
-  // Replies sent.
+  // Replies sent, warnings, rebuttals.
   const byKind = zeros(REPLY_KINDS);
   const via = { auto: 0, approved: 0, edited: 0 };
+  const people = new Set<string>();
+  const byReason: Record<string, number> = {};
+  const rebuttalIds = new Set<string>();
   let sent = 0;
-  for (const [day, kind, approvedVia, n] of st.deliveriesByDay.raw().all(p) as [number, string, string, number][]) {
+  for (const [day, kind, approvedVia, key, reason, n] of st.deliveriesByDay.raw().all(p) as [
+    number,
+    string,
+    string,
+    string | number | null,
+    string | null,
+    number,
+  ][]) {
     sent += n;
     dayOf(day).repliesSent += n;
     if (isReplyKind(kind)) byKind[kind] += n;
     else throw unknownValue('deliveries.kind', kind);
     if (approvedVia === 'auto' || approvedVia === 'approved' || approvedVia === 'edited') via[approvedVia] += n;
     else throw unknownValue('deliveries.approved_via', approvedVia);
+    if (kind === 'warning') {
+      people.add(String(key));
+      bump(byReason, reason === null ? 'unspecified' : String(reason), n);
+    } else if (kind === 'rebuttal' && key !== null) rebuttalIds.add(String(key));
   }
   const notDelivered = { failed: 0, undeliverable: 0, uncertain: 0 };
   for (const r of st.notDelivered.all(p) as { status: keyof typeof notDelivered; n: number }[]) {
     notDelivered[r.status] += r.n;
-  }
-
-  // Warnings and rebuttals.
-  const people = new Set<string>();
-  const byReason: Record<string, number> = {};
-  const rebuttalIds = new Set<string>();
-  for (const [kind, key, reason, n] of st.warningsAndRebuttals.raw().all(p) as [
-    'warning' | 'rebuttal',
-    string | number | null,
-    string | null,
-    number,
-  ][]) {
-    if (kind === 'warning') {
-      people.add(String(key));
-      bump(byReason, reason === null ? 'unspecified' : String(reason), n);
-    } else if (key !== null) rebuttalIds.add(String(key));
   }
 
   // Decisions: rejected, forwarded, approval time, per officer.

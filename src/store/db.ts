@@ -32,6 +32,9 @@ export function openStore(file: string, options: { migrate?: boolean } = {}): St
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
+  // Reports scan months of log: map the file and keep a larger page cache (halves system time).
+  sqlite.pragma('mmap_size = 268435456');
+  sqlite.pragma('cache_size = -65536');
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   let closed = false;

@@ -68,6 +68,7 @@ export const cases = sqliteTable(
     uniqueIndex('cases_number').on(t.number),
     index('cases_sender').on(t.account, t.platform, t.senderId, t.lastMessageAt),
     index('cases_account_opened').on(t.account, t.openedAt),
+    index('cases_account_closed').on(t.account, t.closedAt),
   ],
 );
 
@@ -119,6 +120,8 @@ export const drafts = sqliteTable(
     index('drafts_status').on(t.account, t.status, t.createdAt),
     index('drafts_case').on(t.caseId),
     index('drafts_inbound').on(t.inboundMessageId),
+    index('drafts_account_decided').on(t.account, t.decidedAt),
+    index('drafts_account_kind_created').on(t.account, t.kind, t.createdAt),
   ],
 );
 
@@ -152,7 +155,7 @@ export const deliveries = sqliteTable(
   },
   (t) => [
     uniqueIndex('deliveries_draft').on(t.draftId),
-    index('deliveries_conversation').on(t.platform, t.conversationId, t.sentAt),
+    index('deliveries_conversation_reply').on(t.platform, t.conversationId, t.sentAt, t.status, t.kind, t.account),
     index('deliveries_account_sent').on(t.account, t.sentAt),
     index('deliveries_status').on(t.status),
   ],

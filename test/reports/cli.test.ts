@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../src/errors.ts';
-import { canonicalJson, GENESIS_HASH } from '../../src/reports/audit.ts';
 import { runReportCommand } from '../../src/reports/cli.ts';
 import { computeMonthlyReport } from '../../src/reports/monthly.ts';
+import { verifyAuditChain } from '../../src/store/audit.ts';
 import { auditEvents } from '../../src/store/schema.ts';
 import { buildFixture, type Fixture } from './fixture.ts';
 
@@ -94,14 +93,9 @@ describe('runReportCommand', () => {
       subjectType: 'report',
       subjectId: 'default/2026-11',
       data: { month: '2026-11', format: 'csv', out: 'stdout', caseRows: 7 },
-      prevHash: GENESIS_HASH,
+      prevHash: '0'.repeat(64),
     });
-    let prev = GENESIS_HASH;
-    for (const e of events) {
-      const { seq: _seq, hash, prevHash, ...content } = e;
-      expect(prevHash).toBe(prev);
-      expect(hash).toBe(createHash('sha256').update(prev + canonicalJson(content)).digest('hex'));
-      prev = hash;
-    }
+    expect(events[1]).toMatchObject({ action: 'report.full_export', data: { format: 'md' }, prevHash: events[0]!.hash });
+    expect(verifyAuditChain(fx.store)).toEqual({ ok: true, events: 2 });
   });
 });

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCaseRows, type CaseRow } from '../../src/reports/cases.ts';
 import { computeMonthlyReport } from '../../src/reports/monthly.ts';
+import { csvCell } from '../../src/reports/render/csv.ts';
 import { renderReport } from '../../src/reports/render/index.ts';
 import { XLSX_SHEETS } from '../../src/reports/render/xlsx.ts';
 import { MonthlyReportSchema, type MonthlyReport } from '../../src/reports/types.ts';
@@ -85,7 +86,8 @@ describe('csv', () => {
     expect(lines[7]).toBe('NP20261130000001,2026-11-30 23:59:59,telegram,consult,fraud,open,,false,1,2026-12-01 00:00:02,3,,50***00');
     expect(lines.filter((l) => l.split(',')[3] === 'tip')).toHaveLength(r.tips.total);
     expect(csv).not.toMatch(/5012345678|张三丰|13912345678|13812345678|陈小明|wx-openid-abcdef/);
-    expect(csv).toContain('王** (wx***01)');
+    expect(csv).toContain('李* (wx***ef)');
+    expect(csv).toContain('王*** (wx***01)');
   });
 
   it('shows senders in full when asked, but never an anonymous tipster', async () => {
@@ -164,5 +166,27 @@ describe('svg chart', () => {
     expect(svg).toContain('<title>2026-11-01 消息2 线索1</title>');
     // One column per day.
     expect(svg.match(/<title>2026-11-\d\d /g)).toHaveLength(30);
+  });
+});
+
+describe('edge cases', () => {
+  it('renders an empty month with zeros and says there was nothing to time', async () => {
+    const empty = computeMonthlyReport(fx.store, { ...scope, month: '2025-01' });
+    expect(empty.messages.received).toBe(0);
+    expect(empty.firstResponseSeconds).toEqual({ median: 0, p90: 0, count: 0, unanswered: 0 });
+    expect(empty.daily).toHaveLength(31);
+    const md = (await renderReport(empty, 'md')) as string;
+    expect(md).toContain('本月共接收群众消息0条（来自0名网民）');
+    expect(md).toContain('本月没有可计算首次回复用时的消息；本月没有民警审批的草稿。');
+    const csv = (await renderReport(empty, 'csv', { caseRows: listCaseRows(fx.store, { ...scope, month: '2025-01' }) })) as string;
+    expect(csv.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('quotes CSV cells and defuses spreadsheet formulas', () => {
+    expect(csvCell('张三, "老王"')).toBe('"张三, ""老王"""');
+    expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvCell('+8613812345678')).toBe("'+8613812345678");
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(3.5)).toBe('3.5');
   });
 });
