@@ -29,6 +29,7 @@ import { createDispatcher, type Dispatcher } from './workers/dispatch.ts';
 import { createNotifyHandler } from './workers/notify.ts';
 import { createTriageHandler, type MessageClassifier } from './workers/triage.ts';
 import { startSweeper } from './workers/sweeper.ts';
+import { startRetention } from './workers/retention.ts';
 import { sendRebuttalToAskers } from './workers/rebuttal-fanout.ts';
 import { createReloadingClassifier, startNightlyRetrain } from './workers/learning.ts';
 
@@ -148,10 +149,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const started: Adapter[] = [];
   let sweeper: { stop(): Promise<void> } | undefined;
   let nightly: { stop(): void } | undefined;
+  let retention: { stop(): Promise<void> } | undefined;
   let url: string | undefined;
 
   const stop = async () => {
     nightly?.stop();
+    await retention?.stop();
     await sweeper?.stop();
     for (const a of [...started].reverse()) await a.stop().catch((err: unknown) => logger.warn({ adapter: a.platform, err: String(err) }, 'adapter stop failed'));
     await http?.close();
@@ -178,6 +181,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       q.process('deliver-local', deliver, { concurrency: 1 });
       q.process('notify', createNotifyHandler({ store, config, channels, now }), { concurrency: 1 });
       sweeper = startSweeper({ store, queue: q, dispatcher, config, logger, now }, options.sweepIntervalMs);
+      retention = startRetention({ store, config, logger, now });
       nightly = startNightlyRetrain({ store, timezone: config.reports.timezone, logger, classifier: reloading });
       if (http) {
         url = await http.listen({ host: config.http.host, port: config.http.port });

@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AttachmentSchema, MAX_TEXT_LENGTH } from '../../src/domain/schemas.ts';
 import { UserFacingError } from '../../src/errors.ts';
@@ -35,28 +35,6 @@ function tokenMatches(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-type JsonParser = ReturnType<FastifyInstance['getDefaultJsonParser']>;
-
-/**
- * fastify decodes a JSON body as UTF-8 with replacement: invalid bytes become U+FFFD, so a corrupted
- * body would be stored as a different text, and two different message ids could collapse into one
- * (a false "duplicate"). This parser refuses a body that is not valid UTF-8 (400) and otherwise hands
- * it to fastify's own JSON parser (which refuses `__proto__` and `constructor.prototype` keys).
- */
-function strictJsonParser(parseJson: JsonParser) {
-  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  return (req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => {
-    let text: string;
-    try {
-      text = utf8.decode(body);
-    } catch {
-      done(Object.assign(new Error('the body is not valid UTF-8'), { statusCode: 400 }));
-      return;
-    }
-    parseJson(req, text, done);
-  };
-}
-
 export function createHttpAdapter(options: { store: Store }): Adapter {
   const { store } = options;
   return {
@@ -71,10 +49,8 @@ export function createHttpAdapter(options: { store: Store }): Adapter {
         if (token && !tokenMatches(bearer(req), token)) throw new UserFacingError('a valid bearer token is required', 'unauthorized', 401);
       };
 
-      // Routes live in their own scope so its JSON parser applies to them only (see strictJsonParser).
+      // JSON bodies are decoded strictly server-wide (src/http/json.ts): invalid UTF-8 is a 400.
       await app.register(async (scope) => {
-        scope.removeContentTypeParser('application/json');
-        scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(scope.getDefaultJsonParser('error', 'error')));
 
         scope.post('/v1/messages', async (req, reply) => {
           guard(req);

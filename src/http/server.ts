@@ -17,6 +17,8 @@ import { authenticateToken } from '../officers/officers.ts';
 import type { JobQueue } from '../queue/port.ts';
 import type { ReviewService } from '../review/service.ts';
 import type { Store } from '../store/db.ts';
+import { useStrictJson } from './json.ts';
+import { resolveAuditTexts } from '../store/audit.ts';
 import { auditEvents, cases, deliveries, drafts, messages } from '../store/schema.ts';
 
 export interface HttpDeps {
@@ -42,6 +44,7 @@ export function bearer(req: FastifyRequest): string | undefined {
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ bodyLimit: deps.config.http.bodyLimit, logger: false, trustProxy: false });
+  useStrictJson(app);
 
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
@@ -203,7 +206,7 @@ export function createHttpServer(deps: HttpDeps): FastifyInstance {
         const del = dels.find((x) => x.draftId === d.id);
         return { draftId: d.id, shortCode: d.shortCode, kind: d.kind, templateKey: d.templateKey, text: d.text, status: d.status, decidedBy: d.decidedBy, delivery: del ? { status: del.status, sentAt: del.sentAt ? new Date(del.sentAt).toISOString() : null } : null };
       }),
-      audit: audit.map((a) => ({ seq: a.seq, at: new Date(a.at).toISOString(), actor: hideSender && a.actor.includes(':') ? '[anonymous]' : a.actor, action: a.action, subjectType: a.subjectType, subjectId: a.subjectId, data: a.data })),
+      audit: audit.map((a) => ({ seq: a.seq, at: new Date(a.at).toISOString(), actor: hideSender && a.actor.includes(':') ? '[anonymous]' : a.actor, action: a.action, subjectType: a.subjectType, subjectId: a.subjectId, data: resolveAuditTexts(deps.store, a.data) })),
     };
   });
 

@@ -5,9 +5,13 @@
  * Appends must run inside the caller's write transaction so the chain has no forks.
  */
 import { createHash } from 'node:crypto';
-import { desc } from 'drizzle-orm';
+import { desc, eq, lt } from 'drizzle-orm';
 import type { Store } from './db.ts';
-import { auditEvents } from './schema.ts';
+import { auditEvents, auditTexts } from './schema.ts';
+
+/** Keys of `data` whose values are citizen-derived texts, kept out of the chain (see `audit_texts`). */
+export const AUDIT_TEXT_KEYS = ['text', 'textBefore', 'textAfter', 'content'] as const;
+const TEXT_REF = /^sha256:([0-9a-f]{64})$/;
 
 export interface AuditInput {
   readonly account: string;
@@ -38,14 +42,23 @@ function hashOf(prevHash: string, row: { at: number; account: string; actor: str
 export function appendAudit(store: Store, input: AuditInput): void {
   const last = store.db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1).get();
   const prevHash = last?.hash ?? GENESIS;
+  const at = (input.at ?? new Date()).getTime();
+  const data: Record<string, unknown> = { ...(input.data ?? {}) };
+  for (const key of AUDIT_TEXT_KEYS) {
+    const v = data[key];
+    if (typeof v !== 'string') continue;
+    const hash = createHash('sha256').update(v).digest('hex');
+    store.db.insert(auditTexts).values({ hash, text: v, createdAt: at }).onConflictDoUpdate({ target: auditTexts.hash, set: { createdAt: at } }).run();
+    data[key] = `sha256:${hash}`;
+  }
   const row = {
-    at: (input.at ?? new Date()).getTime(),
+    at,
     account: input.account,
     actor: input.actor,
     action: input.action,
     subjectType: input.subjectType,
     subjectId: input.subjectId,
-    data: input.data ?? {},
+    data,
   };
   store.db.insert(auditEvents).values({ ...row, prevHash, hash: hashOf(prevHash, row) }).run();
 }
@@ -71,4 +84,22 @@ export function verifyAuditChain(store: Store): AuditVerification {
     expectedSeq = r.seq + 1;
   }
   return { ok: true, events: n };
+}
+
+/** What an officer reads: `data` with text references resolved (deleted by retention → a placeholder). */
+export function resolveAuditTexts(store: Store, data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...data };
+  for (const key of AUDIT_TEXT_KEYS) {
+    const v = out[key];
+    const m = typeof v === 'string' ? TEXT_REF.exec(v) : null;
+    if (!m?.[1]) continue;
+    const row = store.db.select({ text: auditTexts.text }).from(auditTexts).where(eq(auditTexts.hash, m[1])).get();
+    out[key] = row?.text ?? '[已按保存期限删除]';
+  }
+  return out;
+}
+
+/** Deletes quoted texts last used before `cutoff` (retention); returns how many. */
+export function expireAuditTexts(store: Store, cutoff: number): number {
+  return store.db.delete(auditTexts).where(lt(auditTexts.createdAt, cutoff)).run().changes;
 }

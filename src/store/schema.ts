@@ -179,6 +179,22 @@ export const auditEvents = sqliteTable(
   (t) => [index('audit_subject').on(t.subjectType, t.subjectId), index('audit_account_at').on(t.account, t.action, t.at)],
 );
 
+/**
+ * Citizen-derived texts quoted by audit events (drafts, edits, warnings). The event stores only
+ * `sha256:<hash>` of the text, so the hash chain covers it, while retention can delete the text
+ * itself: an expired text reads as deleted, not as tampering.
+ */
+export const auditTexts = sqliteTable(
+  'audit_texts',
+  {
+    hash: text('hash').primaryKey(),
+    text: text('text').notNull(),
+    /** Last time an event quoted this text (retention counts from here). */
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('audit_texts_created').on(t.createdAt)],
+);
+
 /** The allow-list of officers and admins, per platform identity. Tokens are stored as scrypt hashes. */
 export const officers = sqliteTable(
   'officers',

@@ -74,3 +74,20 @@ describe('audit chain', () => {
     expect(verifyAuditChain(store)).toMatchObject({ ok: false, firstBadSeq: 4, problem: 'missing' });
   });
 });
+
+describe('audit texts', () => {
+  it('keeps citizen texts out of the chain: events hold a hash, the text can expire without breaking verify', async () => {
+    const { resolveAuditTexts, expireAuditTexts } = await import('../../src/store/audit.ts');
+    s = tempStore();
+    const store = s;
+    const t0 = new Date('2025-01-01T00:00:00Z');
+    transaction(store, () => appendAudit(store, { account: 'default', actor: 'o1', action: 'draft.edited', subjectType: 'draft', subjectId: 'd1', data: { textBefore: '举报人电话13812345678', textAfter: '已删除', shortCode: 'AB12' }, at: t0 }));
+    const row = store.sqlite.prepare('SELECT data FROM audit_events').get() as { data: string };
+    expect(row.data).not.toContain('13812345678');
+    expect(JSON.parse(row.data)).toMatchObject({ textBefore: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), shortCode: 'AB12' });
+    expect(resolveAuditTexts(store, JSON.parse(row.data))).toMatchObject({ textBefore: '举报人电话13812345678', textAfter: '已删除' });
+    expect(transaction(store, () => expireAuditTexts(store, t0.getTime() + 1))).toBe(2);
+    expect(resolveAuditTexts(store, JSON.parse(row.data))).toMatchObject({ textBefore: '[已按保存期限删除]' });
+    expect(verifyAuditChain(store)).toEqual({ ok: true, events: 1 });
+  });
+});
