@@ -56,6 +56,8 @@ interface E2eRun {
   readonly workerRssMb: number | null;
   readonly drainMs: number;
   readonly ingestPerSec: number;
+  /** 99th percentile of how long a POST /v1/messages took to be answered. */
+  readonly postP99: number;
   readonly emergencyMs?: number;
 }
 
@@ -105,6 +107,7 @@ async function e2e(mode: Mode, redis: RedisServer | undefined, n: number, opts: 
       workerRssMb: cluster.workers.length ? Math.max(...cluster.workers.map((w) => peakRssMb(w.pid) ?? 0)) : null,
       drainMs,
       ingestPerSec: n / ((res.finishedAt - res.startedAt) / 1000),
+      postP99: percentile(res.postMs, 99),
       ...(emergencySent !== undefined && emergencyPosted !== undefined ? { emergencyMs: emergencySent - emergencyPosted } : {}),
     };
   } finally {
@@ -212,6 +215,8 @@ async function main(): Promise<void> {
       burstRepetitions: burstRuns.length,
       burstDrainMs: SKIP_BURST ? null : round(med(burstRuns, (r) => r.drainMs)),
       burstIngestMsgsPerSec: SKIP_BURST ? null : round(med(burstRuns, (r) => r.ingestPerSec)),
+      burstPostP99Ms: SKIP_BURST ? null : round(med(burstRuns, (r) => r.postP99)),
+      embeddedPostP99Ms: round(med(embeddedRuns, (r) => r.postP99)),
       emergencyInBurstMs: SKIP_BURST ? null : round(med(burstRuns, (r) => r.emergencyMs)),
       peakRssMb: Math.max(...[...embeddedRuns, ...pacedRuns, ...lightRuns, ...burstRuns, ...bull1Runs, ...bull2Runs].map((r) => r.startRssMb ?? 0)),
       workerPeakRssMb: Math.max(...[...bull1Runs, ...bull2Runs, ...pacedBullRuns].map((r) => r.workerRssMb ?? 0)),
@@ -239,6 +244,7 @@ function printTable(s: Record<string, unknown>): void {
     [`bullmq 2w p50 / p99 at ${PACED_RATE} msg/s`, `${String(s.bullmqPacedP50Ms)} / ${String(s.bullmqPacedP99Ms)} ms`, ''],
     [`embedded p50 / p99 at ${LIGHT_RATE} msg/s`, `${String(s.lightP50Ms)} / ${String(s.lightP99Ms)} ms`, ''],
     [`burst of ${String(s.burstMessages)} (${String(s.burstRepetitions)} rep): drain`, `${String(s.burstDrainMs)} ms (ingest ${String(s.burstIngestMsgsPerSec)} msg/s)`, ''],
+    ['  POST answered, p99 (burst / max load)', `${String(s.burstPostP99Ms)} / ${String(s.embeddedPostP99Ms)} ms`, ''],
     ['  emergency in the burst', `${String(s.emergencyInBurstMs)} ms`, '< 1,000 ms'],
     ['peak RSS, start process', `${String(s.peakRssMb)} MB (workers ${String(s.workerPeakRssMb)} MB)`, '< 250 MB'],
   ];

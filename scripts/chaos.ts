@@ -18,9 +18,10 @@
  * Prints progress on stderr and a JSON summary as the last line of stdout; exits 1 on any violation.
  * Usage: node bin/run-ts.mjs scripts/chaos.ts [--messages 1000] [--kills 10] [--redis-restarts 2]
  *        [--scenarios bullmq,redis,embedded] [--rate 40] [--lease-ms MS] [--seed 1] [--keep]
- * `--lease-ms` shortens the queue leases in the children (scripts/lib/short-leases.mjs) so a killed
+ * `--lease-ms` shortens the queue leases in the children (scripts/lib/short-leases.ts) so a killed
  * job is retaken in seconds; without it the production leases apply (30 s; recovery up to ~60 s).
  */
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BullQueue } from '../src/queue/bullmq.ts';
@@ -83,7 +84,8 @@ export interface ChaosSummary {
 }
 
 const QUEUE_NAMES: QueueName[] = ['triage', 'deliver', 'deliver-local', 'notify'];
-const PRELOAD = pathToFileURL(path.join(ROOT, 'scripts', 'lib', 'short-leases.mjs')).href;
+/** Node options that load the lease-shortening preload through tsx (absolute, so any cwd works). */
+const PRELOAD_ARGS = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href, '--import', pathToFileURL(path.join(ROOT, 'scripts', 'lib', 'short-leases.ts')).href];
 
 /** How long to wait for recovery after the load: a lost lease is retaken within lease + stalled interval. */
 function recoveryBudgetMs(o: ChaosOptions): number {
@@ -157,7 +159,7 @@ async function repliesOverHttp(base: string, msgs: readonly OutMessage[]): Promi
 async function runScenario(scenario: Scenario, o: ChaosOptions, log: (l: string) => void): Promise<ScenarioResult> {
   const began = Date.now();
   const r = rng(o.seed * 7919 + SCENARIOS.indexOf(scenario));
-  const nodeArgs = o.leaseMs ? ['--import', PRELOAD] : [];
+  const nodeArgs = o.leaseMs ? PRELOAD_ARGS : [];
   const env: Record<string, string> = o.leaseMs ? { CHAOS_LEASE_MS: String(o.leaseMs) } : {};
   let redis: RedisServer | undefined;
   let cluster: Cluster | undefined;
@@ -200,7 +202,7 @@ async function runScenario(scenario: Scenario, o: ChaosOptions, log: (l: string)
         log(`[${scenario}] Redis restart ${i + 1} done`);
       }
     });
-    const load = sendMessages(c.base, msgs, { ratePerSec: o.rate, concurrency: 8, retry: true, deadlineMs: faultWindowMs + 120_000 });
+    const load = sendMessages(c.base, msgs, { ratePerSec: o.rate, concurrency: 8, retry: true, deadlineMs: faultWindowMs + recoveryBudgetMs(o) + 60_000 });
     const [res] = await Promise.all([load, faults]);
     const sentAt = Date.now();
     log(`[${scenario}] all ${msgs.length} messages accepted (${res.retries} re-posts); waiting for the queues to drain`);

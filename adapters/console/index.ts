@@ -49,7 +49,7 @@ export function createConsoleAdapter(options: ConsoleOptions = {}): ConsoleAdapt
     capabilities: { maxTextLength: 100_000, buttons: false, images: false },
     inputClosed,
     async start(ctx: AdapterContext) {
-      rl = readline.createInterface({ input, terminal: interactive, crlfDelay: Infinity });
+      rl = readline.createInterface({ input, ...(interactive ? { output } : {}), terminal: interactive, crlfDelay: Infinity });
       if (interactive) {
         rl.setPrompt('市民> ');
         write(`netpatrol 控制台 · ${ctx.config.account.name}\n输入群众消息回车发送；以 / 开头的是民警命令（/help）。Ctrl+D 退出。\n`);

@@ -20,6 +20,8 @@ export interface LoadOptions {
   readonly ratePerSec?: number;
   /** Keep posting a message until it is accepted (chaos runs); default false (a failure throws). */
   readonly retry?: boolean;
+  /** Timeout of one POST, ms; default 120 s (an embedded process under a burst answers slowly). */
+  readonly postTimeoutMs?: number;
   /** Give up after this long (ms since the start); default 10 minutes. */
   readonly deadlineMs?: number;
   /** Called with the index of each message just before its first POST (chaos: kill moments). */
@@ -35,14 +37,16 @@ export interface LoadResult {
   readonly finishedAt: number;
   /** POSTs that failed (connection refused, 5xx) and were tried again. */
   readonly retries: number;
+  /** How long each accepted POST took to be answered, ms. */
+  readonly postMs: number[];
 }
 
-async function postOnce(base: string, m: OutMessage): Promise<number> {
+async function postOnce(base: string, m: OutMessage, timeoutMs: number): Promise<number> {
   const res = await fetch(`${base}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ conversationId: m.conversationId, senderId: m.senderId, messageId: m.messageId, text: m.text }),
-    signal: AbortSignal.timeout(30_000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   await res.arrayBuffer();
   return res.status;
@@ -55,6 +59,7 @@ export async function sendMessages(base: string, messages: readonly OutMessage[]
   const postedAt = new Map<string, number>();
   const status = new Map<string, number>();
   let retries = 0;
+  const postMs: number[] = [];
   const startedAt = Date.now();
   let next = 0;
 
@@ -65,8 +70,9 @@ export async function sendMessages(base: string, messages: readonly OutMessage[]
     let last = '';
     for (;;) {
       let code: number;
+      const t0 = Date.now();
       try {
-        code = await postOnce(base, m);
+        code = await postOnce(base, m, opts.postTimeoutMs ?? 120_000);
         last = `HTTP ${code}`;
       } catch (err) {
         if (!opts.retry) throw err;
@@ -75,6 +81,7 @@ export async function sendMessages(base: string, messages: readonly OutMessage[]
       }
       if (code === 202 || code === 200) {
         status.set(m.messageId, code);
+        postMs.push(Date.now() - t0);
         return;
       }
       if (!opts.retry || code === 400 || code === 401) throw new Error(`POST /v1/messages for ${m.messageId} answered ${code}`);
@@ -100,7 +107,7 @@ export async function sendMessages(base: string, messages: readonly OutMessage[]
   // Paced runs need enough workers that one slow answer does not hold back the schedule.
   const workers = opts.ratePerSec ? Math.max(concurrency, Math.ceil(opts.ratePerSec / 4)) : concurrency;
   await Promise.all(Array.from({ length: Math.min(workers, messages.length) }, worker));
-  return { postedAt, status, startedAt, finishedAt: Date.now(), retries };
+  return { postedAt, status, startedAt, finishedAt: Date.now(), retries, postMs };
 }
 
 /** `n` messages, each from its own conversation and sender (so no case joining and no rate limit). */

@@ -24,6 +24,25 @@ const ILLEGAL = new Set<Category>([
 const EMERGENCY_HINT = /死|杀|炸|跳|药|救|困|失踪|走失|绑|拐|刀|枪|血|打我|转账|汇款|共享|验证码|报警|110|120/;
 const EMERGENCY_CATEGORIES: Category[] = ['self_harm', 'violent_threat', 'fraud', 'other'];
 
+/** An explicit report (「我要举报」「举报：…」「实名举报」): the intent is a tip whatever the model says. */
+const EXPLICIT_TIP = /举报|检举|揭发|提供(?:个)?线索|报(?:个)?线索/;
+/** …unless the citizen asks about an earlier report or how to report. */
+const STATUS_CUE = /进度|查询|结果|受理|处理(?:得|了|到)|回执|回复|上次|之前|以前|我举报的|举报过|案件号|编号/;
+const HOW_TO_REPORT = /怎么举报|如何举报|去哪(?:里|儿)?举报|在哪(?:里|儿)?举报|举报电话|能举报吗|可以举报吗|举报有用吗|向谁举报|找谁举报/;
+/** Something reported is named (an act): without one, a tip's category is unknown. */
+const ACT = /卖|售|贩|发布|传播|发|组织|开设|经营|收购|偷|盗|骗|赌|嫖|吸|运|制造|生产|假|伪造|非法|威胁|造谣|散布|拉人|代办|办证|放贷|黑|入侵|攻击|诈|招|开设|搞|传/;
+
+/**
+ * How sure a decision by a readable rule is (intent and category together, or the intent alone when
+ * the category still comes from the model).
+ */
+const RULE_SURE = { status: 0.97, explicitTip: 0.9, verifyCue: 0.85, statusCue: 0.85, pastedScam: 0.8, tipCue: 0.8 } as const;
+/** A tip with no act named: we know it is a tip, not what about (「举报」 alone). */
+const UNKNOWN_TIP_CATEGORY_SURE = 0.4;
+/** An explicit report naming an act: category certainty floor, and the bar for the model's best category. */
+const EXPLICIT_ACT_CATEGORY_SURE = 0.7;
+const EXPLICIT_TIP_CATEGORY_BAR = 0.4;
+
 /** The key under which an officer's correction is stored: normalized text without spaces and punctuation. */
 export function overrideKey(lowerNormalizedText: string): string {
   return lowerNormalizedText.replace(/[\s\p{P}\p{S}]/gu, '');
@@ -93,6 +112,8 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
         if (em >= 0 && pI[em]! >= 0.85 && EMERGENCY_HINT.test(maskIdioms(lower)) && !emergencyContextBlocked(lower)) bestI = em;
         else if (bestI === em) bestI = argmax(pI, em);
         intent = model.intents[bestI]!;
+        // When a rule sets the intent, how sure that rule is (null: the model's probability).
+        let ruleSure: number | null = null;
         let bestC = argmax(pC);
         if (intent === 'emergency') {
           bestC = argmax(pC, -1, emergencyCategoryMask);
@@ -121,8 +142,30 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
 
         // Readable rules on top of the model.
         const verifyCue = lexVerify >= 3;
-        if (verifyCue && (intent === 'chitchat' || intent === 'tip') && lexConsult < 3) intent = 'verify';
-        if (intent === 'chitchat' && lexStatus >= 3) intent = 'status';
+        if (verifyCue && (intent === 'chitchat' || intent === 'tip') && lexConsult < 3) {
+          intent = 'verify';
+          ruleSure = RULE_SURE.verifyCue;
+        }
+        if (intent === 'chitchat' && lexStatus >= 3) {
+          intent = 'status';
+          ruleSure = RULE_SURE.statusCue;
+        }
+        // 「我要举报」 is a tip, never a status query (the model leans on 「我…举报」 in status examples).
+        const explicitTip = intent !== 'emergency' && EXPLICIT_TIP.test(lower) && !STATUS_CUE.test(lower) && !HOW_TO_REPORT.test(lower);
+        const namesAct = ACT.test(lower.replace(EXPLICIT_TIP, ''));
+        if (explicitTip) {
+          ruleSure = Math.max(RULE_SURE.explicitTip, intent === 'tip' ? pI[model.intents.indexOf('tip')]! : 0);
+          intent = 'tip';
+          // An explicit report of an act is evidence that something illegal is reported: the model's
+          // best category is taken at a lower bar than for unsolicited texts.
+          if (category === null && namesAct) {
+            const c = argmax(pC, noneIndex);
+            if (c >= 0 && pC[c]! >= EXPLICIT_TIP_CATEGORY_BAR) {
+              bestC = c;
+              category = model.categories[c] as Category;
+            }
+          }
+        }
         if (category !== null && ILLEGAL.has(category) && intent !== 'emergency') {
           // An illegal category needs either the model's clear belief or a lexicon hit for it, and
           // a news post needs a very clear belief (news reports on crime all the time).
@@ -131,13 +174,33 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
           const p = pC[bestC]!;
           if ((p < 0.85 && support < 2) || (p < 0.75 && NEWS_LIKE.test(lower))) category = null;
           // A pasted scam text is a tip, however it opens (「您好，我是…」).
-          else if (intent === 'chitchat' && lower.length > 15 && (p >= 0.5 || support >= 3)) intent = 'tip';
+          else if (intent === 'chitchat' && lower.length > 15 && (p >= 0.5 || support >= 3)) {
+            intent = 'tip';
+            ruleSure = RULE_SURE.pastedScam;
+          }
         }
         if (intent === 'chitchat' || intent === 'status') category = null;
-        if (intent === 'chitchat' && category === null && lexTip >= 3) intent = 'tip';
+        if (intent === 'chitchat' && category === null && lexTip >= 3) {
+          intent = 'tip';
+          ruleSure = RULE_SURE.tipCue;
+        }
 
-        const pCat = category === null ? (noneIndex >= 0 ? pC[noneIndex]! : 1) : pC[model.categories.indexOf(category)]!;
-        confidence = Math.sqrt(pI[model.intents.indexOf(intent)]! * Math.max(pCat, 0.05));
+        // confidence = how sure of the intent × how sure of the category (see README).
+        const intentSure = ruleSure ?? pI[model.intents.indexOf(intent)]!;
+        let categorySure = 1;
+        if (intent !== 'chitchat' && intent !== 'status') {
+          if (category === null) {
+            categorySure = noneIndex >= 0 ? pC[noneIndex]! : 1;
+            if (intent === 'tip' && !namesAct) categorySure = Math.min(categorySure, UNKNOWN_TIP_CATEGORY_SURE);
+          } else {
+            const supportIndex = catLex.get(category) ?? -1;
+            const support = supportIndex >= 0 ? lex[supportIndex]! : 0;
+            categorySure = Math.max(pC[model.categories.indexOf(category)]!, support >= 3 ? 0.85 : support >= 2 ? 0.7 : 0);
+          }
+        }
+        // An explicit report naming an act is a tip worth a receipt whatever its exact category.
+        if (explicitTip && namesAct) categorySure = Math.max(categorySure, EXPLICIT_ACT_CATEGORY_SURE);
+        confidence = intentSure * categorySure;
       }
 
       const override = model.overrides.size > 0 ? model.overrides.get(overrideKey(lower)) : undefined;

@@ -6,8 +6,8 @@ import { BENIGN_LEXICON, CATEGORY_LEXICON, INTENT_LEXICON, type Lexicon } from '
 
 interface TrieNode {
   next: Map<number, TrieNode>;
-  /** Label indexes and weights of the term ending here. */
-  hits: Array<[number, number]>;
+  /** Label indexes and weights of the terms ending here, flat: [label, weight, label, weight, …]. */
+  hits: number[];
 }
 
 export interface LexiconScanner {
@@ -35,7 +35,7 @@ export function buildScanner(lexicons: Record<string, Lexicon>): LexiconScanner 
         }
         node = child;
       }
-      node.hits.push([index, weight]);
+      node.hits.push(index, weight);
     }
   });
   return {
@@ -46,7 +46,10 @@ export function buildScanner(lexicons: Record<string, Lexicon>): LexiconScanner 
         let node: TrieNode | undefined = root;
         for (let j = i; j < text.length && node; j += 1) {
           node = node.next.get(text.charCodeAt(j));
-          if (node) for (const [index, weight] of node.hits) scores[index]! += weight;
+          if (node) {
+            const hits = node.hits;
+            for (let h = 0; h < hits.length; h += 2) scores[hits[h]!]! += hits[h + 1]!;
+          }
         }
       }
       return scores;

@@ -74,14 +74,18 @@ const DIGIT_RUN = /[〇零一幺壹二贰三叁四肆五伍六陆七柒八捌九
 const HAS_CN_DIGIT = /[〇零一幺壹二贰三叁四肆五伍六陆七柒八捌九玖○]/;
 
 /** Obfuscated names of contact apps, after Simplified conversion. Order matters. */
-const REWRITES: Array<[RegExp, string]> = [
-  [/(?<![A-Za-z0-9_])[vVwW]\s*[信芯]|(?<![A-Za-z0-9_])[vVwW]\s*[xX](?![A-Za-z0-9_])/g, '微信'],
-  [/[薇徽威维]\s*[芯]|[薇徽]\s*信|微\s*[芯心]/g, '微信'],
-  [/(?<=加|\+|添加|联系|私)\s*(?:[vVwW]|薇|威)(?![A-Za-z0-9信])/g, '微信'],
-  [/[扣抠寇蔻口叩][扣抠寇蔻口叩]号?|企鹅号|企鹅(?=\s*[:：]?\s*\d{5})/g, 'QQ'],
-  [/(?<![A-Za-z])[qQ]\s*[qQ](?![A-Za-z])/g, 'QQ'],
-  [/(?<![A-Za-z])(?:[Tt][Gg]|纸飞机|飞机号)(?![A-Za-z])/g, 'Telegram'],
+const REWRITES: Array<[RegExp, string, RegExp]> = [
+  [/(?<![A-Za-z0-9_])[vVwW]\s*[信芯]|(?<![A-Za-z0-9_])[vVwW]\s*[xX](?![A-Za-z0-9_])/g, '微信', /[vVwW]/],
+  [/[薇徽威维]\s*[芯]|[薇徽]\s*信|微\s*[芯心]/g, '微信', /[薇徽威维微]/],
+  [/(?<=加|\+|添加|联系|私)\s*(?:[vVwW]|薇|威)(?![A-Za-z0-9信])/g, '微信', /[vVwW薇威]/],
+  [/[扣抠寇蔻口叩][扣抠寇蔻口叩]号?|企鹅号|企鹅(?=\s*[:：]?\s*\d{5})/g, 'QQ', /[扣抠寇蔻口叩企]/],
+  [/(?<![A-Za-z])[qQ]\s*[qQ](?![A-Za-z])/g, 'QQ', /[qQ]/],
+  [/(?<![A-Za-z])(?:[Tt][Gg]|纸飞机|飞机号)(?![A-Za-z])/g, 'Telegram', /[Tt飞]/],
 ];
+/** Every character HEART_WECHAT, DINGBAT_DIGIT_RE and DECORATIVE can match is in this class: a cheap guard. */
+const SYMBOLISH = /[\u00A9\u00AE\u2000-\u2BFF\u3012\u3013\u3030\u303D\u3297\u3299\uD800-\uDFFF]/;
+/** Every separator HAN_GAP joins across. */
+const GAP_CHAR = /[\s·•・._\-*|~/\\^]/;
 
 function digitsOf(run: string): string {
   let out = '';
@@ -109,9 +113,12 @@ function digitRun(run: string): string {
  */
 export function normalize(input: string): NormalizedText {
   let s = input.normalize('NFKC').replace(INVISIBLE, '');
-  s = s.replace(HEART_WECHAT, '微信');
-  s = s.replace(DINGBAT_DIGIT_RE, dingbatDigit);
-  s = s.replace(DECORATIVE, ' ');
+  // The guards below only skip passes that could not change the text (they keep Chinese text fast).
+  if (SYMBOLISH.test(s)) {
+    s = s.replace(HEART_WECHAT, '微信');
+    s = s.replace(DINGBAT_DIGIT_RE, dingbatDigit);
+    s = s.replace(DECORATIVE, ' ');
+  }
 
   let tradChars = 0;
   let simpChars = 0;
@@ -125,12 +132,14 @@ export function normalize(input: string): NormalizedText {
   // convert around it.
   if (tradChars > 0) s = s.includes('么') ? s.split('么').map(toSimplified).join('么') : toSimplified(s);
 
-  s = s.replace(HAN_GAP, '$1');
-  for (const [re, to] of REWRITES) s = s.replace(re, to);
+  const gaps = GAP_CHAR.test(s);
+  if (gaps) s = s.replace(HAN_GAP, '$1');
+  for (const [re, to, guard] of REWRITES) if (guard.test(s)) s = s.replace(re, to);
   // A rewrite can put a Han word next to a gap (「V信 V信」 → 「微信 微信」): join again, so that
   // normalize(normalize(x)) == normalize(x).
-  s = s.replace(HAN_GAP, '$1');
+  if (gaps) s = s.replace(HAN_GAP, '$1');
   s = s.replace(DIGIT_RUN, digitRun);
-  s = s.replace(/[ \t]{2,}/g, ' ').trim();
+  if (s.includes('  ') || s.includes('\t')) s = s.replace(/[ \t]{2,}/g, ' ');
+  s = s.trim();
   return { text: s, traditional };
 }

@@ -10,6 +10,7 @@
  * (claims are atomic) but not the intended deployment — use the bullmq driver for several workers.
  */
 import { EventEmitter } from 'node:events';
+import { setImmediate } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../store/db.ts';
@@ -135,6 +136,8 @@ export class EmbeddedQueue implements JobQueue {
         continue;
       }
       await this.run(queue, row, handler);
+      // Let I/O (HTTP intake, adapters) in between jobs: without this a backlog starves the event loop.
+      await setImmediate();
     }
   }
 

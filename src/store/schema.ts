@@ -41,6 +41,8 @@ export const messages = sqliteTable(
     index('messages_account_received').on(t.account, t.receivedAt),
     index('messages_case').on(t.caseId),
     index('messages_sender').on(t.platform, t.senderId, t.receivedAt),
+    index('messages_conversation').on(t.platform, t.conversationId, t.receivedAt),
+    index('messages_status').on(t.status),
   ],
 );
 

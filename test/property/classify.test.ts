@@ -69,7 +69,7 @@ describe('extractEntities (property)', () => {
         for (const id of e.idNumbers) expect(idNumberValid(id)).toBe(true);
         for (const card of e.bankCards) expect(luhnValid(card) && card.length >= 16 && card.length <= 19).toBe(true);
         for (const p of e.phones) expect(p).toMatch(/^(1[3-9]\d{9}|0\d{2,3}-\d{7,8}|[48]00\d{7})$/);
-        for (const a of e.amounts) expect(Number.isFinite(a) && a > 0).toBe(true);
+        for (const a of e.amounts) expect(Number.isFinite(a) && a >= 0).toBe(true); // 「0元」「0k」 give 0
         for (const list of [e.phones, e.urls, e.bankCards, e.idNumbers, e.wechatIds, e.qqNumbers]) expect(new Set(list).size).toBe(list.length);
       }),
       { numRuns: 1500 },
