@@ -8,8 +8,15 @@ import type { Store } from '../store/db.ts';
 export const CASE_NUMBER_PATTERN = /\b([A-Z]{1,6})(\d{8})(\d{6})\b/;
 
 /** The calendar day of `at` in `timezone`, as YYYYMMDD. */
+const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 export function localDay(at: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  let fmt = DAY_FORMATS.get(timezone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    DAY_FORMATS.set(timezone, fmt);
+  }
+  const parts = fmt.formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}${get('month')}${get('day')}`;
 }
@@ -18,10 +25,7 @@ export function localDay(at: Date, timezone: string): string {
 export function nextCaseNumber(store: Store, opts: { account: string; prefix: string; timezone: string; at: Date }): string {
   const day = localDay(opts.at, opts.timezone);
   const row = store.sqlite
-    .prepare(
-      `INSERT INTO case_counters (account, day, seq) VALUES (?, ?, 1)
-       ON CONFLICT(account, day) DO UPDATE SET seq = seq + 1 RETURNING seq`,
-    )
+    .prepare(`INSERT INTO case_counters (account, day, seq) VALUES (?, ?, 1) ON CONFLICT(account, day) DO UPDATE SET seq = seq + 1 RETURNING seq`)
     .get(opts.account, day) as { seq: number };
   if (row.seq > 999_999) throw new Error(`case sequence for ${opts.account} on ${day} is exhausted`);
   return `${opts.prefix}${day}${String(row.seq).padStart(6, '0')}`;

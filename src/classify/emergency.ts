@@ -182,63 +182,112 @@ function generallyBlocked(t: string): boolean {
   );
 }
 
-/** The contexts of one message, computed only once some pattern matched (most messages match none). */
-interface Context {
-  blocked: boolean;
-  fiction: boolean;
-  firstPerson: boolean;
-  firstPersonSelfHarm: boolean;
-  secondHand: boolean;
-  forwardedOrNews: boolean;
-  reportedOrganisation: boolean;
-  fraudOver: boolean;
-  legitRequest: boolean;
-  joking: boolean;
-  resolved: boolean;
-  fraudResolved: boolean;
-  consulting: boolean;
-  present: boolean;
+/** Context predicates, by index into a message's cache (module-level: no closure per message). */
+const PREDICATES: ReadonlyArray<(t: string) => boolean> = [
+  generallyBlocked,
+  function fiction(t) {
+    return FICTION.test(t) || (GAME.test(t) && !REAL_WORLD.test(t));
+  },
+  function firstPerson(t) {
+    return FIRST_PERSON.test(t);
+  },
+  function firstPersonSelfHarm(t) {
+    return FIRST_PERSON_SELF_HARM.test(t) && !FICTION_REACTION.test(t);
+  },
+  function forwardedOrNews(t) {
+    return FORWARDED.test(t) || REPORTAGE.test(t);
+  },
+  function reportedOrganisation(t) {
+    return REPORTED_ORGANISATION.test(t);
+  },
+  function fraudOver(t) {
+    return PAST_FRAUD.test(t) && !STILL_HAPPENING.test(t);
+  },
+  // 「老师让我们下载钉钉开会」: a legitimate request, unless a scam word says otherwise.
+  function legitRequest(t) {
+    return LEGIT_REQUESTER.test(t) && !SCAM_WORD.test(t);
+  },
+  function joking(t) {
+    return JOKING.test(t);
+  },
+  function resolved(t) {
+    return RESOLVED.test(t);
+  },
+  function fraudResolved(t) {
+    return FRAUD_RESOLVED.test(t);
+  },
+  function consulting(t) {
+    return CONSULTING.test(t);
+  },
+  function present(t) {
+    return PRESENT.test(t);
+  },
+];
+
+/**
+ * The contexts of one message, created only once some pattern matched (most messages match none),
+ * each computed on first read: a strong self-harm hit never pays for the fraud contexts.
+ */
+class Context {
+  /** Per predicate: 0 not computed, 1 false, 2 true. */
+  private readonly cache = new Uint8Array(PREDICATES.length);
+  constructor(private readonly t: string) {}
+
+  private read(i: number): boolean {
+    let v = this.cache[i]!;
+    if (v === 0) {
+      v = PREDICATES[i]!(this.t) ? 2 : 1;
+      this.cache[i] = v;
+    }
+    return v === 2;
+  }
+
+  get blocked(): boolean {
+    return this.read(0);
+  }
+  get fiction(): boolean {
+    return this.read(1);
+  }
+  get firstPerson(): boolean {
+    return this.read(2);
+  }
+  get firstPersonSelfHarm(): boolean {
+    return this.read(3);
+  }
+  get forwardedOrNews(): boolean {
+    return this.read(4);
+  }
+  get secondHand(): boolean {
+    return !this.firstPerson && this.forwardedOrNews;
+  }
+  get reportedOrganisation(): boolean {
+    return this.read(5);
+  }
+  get fraudOver(): boolean {
+    return this.read(6);
+  }
+  get legitRequest(): boolean {
+    return this.read(7);
+  }
+  get joking(): boolean {
+    return this.read(8);
+  }
+  get resolved(): boolean {
+    return this.read(9);
+  }
+  get fraudResolved(): boolean {
+    return this.read(10);
+  }
+  get consulting(): boolean {
+    return this.read(11);
+  }
+  get present(): boolean {
+    return this.read(12);
+  }
 }
 
-/** The context once a blocking one applies: nothing else is read then. */
-const BLOCKED: Context = {
-  blocked: true,
-  fiction: false,
-  firstPerson: false,
-  firstPersonSelfHarm: false,
-  secondHand: false,
-  forwardedOrNews: false,
-  reportedOrganisation: false,
-  fraudOver: false,
-  legitRequest: false,
-  joking: false,
-  resolved: false,
-  fraudResolved: false,
-  consulting: false,
-  present: false,
-};
-
 function contextOf(t: string): Context {
-  if (generallyBlocked(t)) return BLOCKED;
-  const firstPerson = FIRST_PERSON.test(t);
-  const forwardedOrNews = FORWARDED.test(t) || REPORTAGE.test(t);
-  return {
-    blocked: false,
-    fiction: FICTION.test(t) || (GAME.test(t) && !REAL_WORLD.test(t)),
-    firstPerson,
-    firstPersonSelfHarm: FIRST_PERSON_SELF_HARM.test(t) && !FICTION_REACTION.test(t),
-    secondHand: !firstPerson && forwardedOrNews,
-    forwardedOrNews,
-    reportedOrganisation: REPORTED_ORGANISATION.test(t),
-    fraudOver: PAST_FRAUD.test(t) && !STILL_HAPPENING.test(t),
-    // 「老师让我们下载钉钉开会」: a legitimate request, unless a scam word says otherwise.
-    legitRequest: LEGIT_REQUESTER.test(t) && !SCAM_WORD.test(t),
-    joking: JOKING.test(t),
-    resolved: RESOLVED.test(t),
-    fraudResolved: FRAUD_RESOLVED.test(t),
-    consulting: CONSULTING.test(t),
-    present: PRESENT.test(t),
-  };
+  return new Context(t);
 }
 
 /** Whether any of the patterns matches (a plain loop: no closure per call on the hot path). */

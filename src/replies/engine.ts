@@ -36,16 +36,18 @@ function deriveLabels(scope: Record<string, unknown>): void {
 }
 
 /** YYYY-MM-DD HH:mm in Asia/Shanghai (the account's time; tests pin TZ anyway). */
+const CHINA_TIME = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
 export function formatChinaTime(d: Date, withTime = true): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d);
+  const parts = CHINA_TIME.formatToParts(d);
   const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
   const date = `${p('year')}-${p('month')}-${p('day')}`;
   return withTime ? `${date} ${p('hour')}:${p('minute')}` : date;

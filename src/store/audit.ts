@@ -5,9 +5,9 @@
  * Appends must run inside the caller's write transaction so the chain has no forks.
  */
 import { createHash } from 'node:crypto';
-import { desc, eq, lt } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import type { Store } from './db.ts';
-import { auditEvents, auditTexts } from './schema.ts';
+import { auditTexts } from './schema.ts';
 
 /** Keys of `data` whose values are citizen-derived texts, kept out of the chain (see `audit_texts`). */
 export const AUDIT_TEXT_KEYS = ['text', 'textBefore', 'textAfter', 'content'] as const;
@@ -40,7 +40,7 @@ function hashOf(prevHash: string, row: { at: number; account: string; actor: str
 
 /** Appends one event. Call inside a write transaction (see `transaction` in db.ts). */
 export function appendAudit(store: Store, input: AuditInput): void {
-  const last = store.db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1).get();
+  const last = store.stmt('SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
   const prevHash = last?.hash ?? GENESIS;
   const at = (input.at ?? new Date()).getTime();
   const data: Record<string, unknown> = { ...(input.data ?? {}) };
@@ -48,7 +48,7 @@ export function appendAudit(store: Store, input: AuditInput): void {
     const v = data[key];
     if (typeof v !== 'string') continue;
     const hash = createHash('sha256').update(v).digest('hex');
-    store.db.insert(auditTexts).values({ hash, text: v, createdAt: at }).onConflictDoUpdate({ target: auditTexts.hash, set: { createdAt: at } }).run();
+    store.stmt('INSERT INTO audit_texts (hash, text, created_at) VALUES (?, ?, ?) ON CONFLICT(hash) DO UPDATE SET created_at = excluded.created_at').run(hash, v, at);
     data[key] = `sha256:${hash}`;
   }
   const row = {
@@ -60,7 +60,9 @@ export function appendAudit(store: Store, input: AuditInput): void {
     subjectId: input.subjectId,
     data,
   };
-  store.db.insert(auditEvents).values({ ...row, prevHash, hash: hashOf(prevHash, row) }).run();
+  store
+    .stmt('INSERT INTO audit_events (at, account, actor, action, subject_type, subject_id, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(row.at, row.account, row.actor, row.action, row.subjectType, row.subjectId, JSON.stringify(row.data), prevHash, hashOf(prevHash, row));
 }
 
 export type AuditVerification = { ok: true; events: number } | { ok: false; events: number; firstBadSeq: number; problem: 'edited' | 'missing' | 'reordered' };

@@ -19,6 +19,8 @@ export interface Store {
   /** The raw connection, for transactions and the few hand-written statements (queue claims). */
   readonly sqlite: Database.Database;
   readonly path: string;
+  /** A prepared statement for `sql`, prepared once per connection (hot paths skip drizzle's builder). */
+  stmt(sql: string): Database.Statement;
   close(): void;
 }
 
@@ -38,10 +40,19 @@ export function openStore(file: string, options: { migrate?: boolean } = {}): St
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   let closed = false;
+  const statements = new Map<string, Database.Statement>();
   return {
     db,
     sqlite,
     path: file,
+    stmt(sql: string) {
+      let st = statements.get(sql);
+      if (!st) {
+        st = sqlite.prepare(sql);
+        statements.set(sql, st);
+      }
+      return st;
+    },
     close() {
       if (closed) return;
       closed = true;
