@@ -17,6 +17,7 @@ import path from 'node:path';
 import { listCaseRows } from '../src/reports/cases.ts';
 import { computeMonthlyReport } from '../src/reports/monthly.ts';
 import { openStore } from '../src/store/db.ts';
+import { seededRandom } from '../src/util/random.ts';
 
 /**
  * Indexes proposed for schema.ts (the report meets its target without them; they turn whole-history
@@ -42,18 +43,7 @@ const extraIndexes = process.argv.includes('--extra-indexes');
 const keep = process.argv.includes('--keep');
 const reuse = arg('--db');
 
-/** Deterministic PRNG (mulberry32) so every run builds the same log. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(20261101);
+const rand = seededRandom(20261101);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 function weighted<T extends string>(w: Record<T, number>): T {
   let x = rand();

@@ -3,18 +3,10 @@
  * places, amounts, phone numbers, sites and platforms, so the classifier and the reply engine never see
  * the same text twice in a row. Deterministic for a given seed.
  */
+import { seededRandom } from '../../src/util/random.ts';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same texts and the same kill moments. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Re-exported for the chaos script's kill moments. */
+export const rng = seededRandom;
 
 const PLACES = ['邢台', '济宁', '石家庄', '武汉', '襄阳', '宜昌', '保定', '邯郸', '黄石', '十堰', '荆州', '孝感', '临沂', '泰安', '曲阜', '兖州'];
 const PLATFORMS = ['微信群', 'QQ群', '贴吧', '抖音', '快手', '微博', '小红书', '闲鱼', '朋友圈'];
@@ -72,7 +64,7 @@ function pick<T>(r: () => number, xs: readonly T[]): T {
 
 /** `n` varied messages (none of them an emergency), deterministic for `seed`. */
 export function citizenTexts(n: number, seed = 1): string[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const fill: Fill = {

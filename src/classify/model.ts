@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { CATEGORIES, INTENTS, type Category, type Intent } from '../domain/vocabulary.ts';
 import { HASH_BITS, type FeatureBag } from './features.ts';
+import { seededRandom } from '../util/random.ts';
 
 export const MODEL_FORMAT = 'netpatrol-classifier/1';
 /** The category head predicts one of the categories or `none` (no category). */
@@ -45,16 +46,6 @@ export interface TrainOptions {
   seed?: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function softmaxInPlace(v: Float64Array, from: number, to: number): void {
   let max = -Infinity;
@@ -74,7 +65,7 @@ export function trainModel(rows: TrainingRow[], options: TrainOptions = {}): Omi
   const lr0 = options.learningRate ?? 0.6;
   const l2 = options.l2 ?? 2e-5;
   const minCount = options.minCount ?? 2;
-  const rand = mulberry32(options.seed ?? 20261122);
+  const rand = seededRandom(options.seed ?? 20261122);
   const nI = INTENTS.length;
   const nC = CATEGORY_LABELS.length;
   const K = nI + nC;
