@@ -28,3 +28,48 @@ export function classification(intent: Intent, category: Category | null, confid
     rebuttal: null,
   };
 }
+
+/** Expected template keys per intent × category (null = no category) with no rebuttal match. */
+const TIP: Record<string, string> = {
+  fraud: 'receipt.fraud+advice.fraud',
+  gambling: 'receipt.gambling',
+  pornography: 'receipt.pornography',
+  weapons: 'receipt.weapons',
+  drugs: 'receipt.drugs',
+  personal_data: 'receipt.personal_data',
+  rumor: 'receipt.rumor',
+  hacking: 'receipt.hacking',
+  violent_threat: 'emergency.violent_threat',
+  self_harm: 'emergency.self_harm',
+  other: 'receipt.general',
+  null: 'receipt.general',
+};
+const CONSULT: Record<string, string> = {
+  fraud: 'advice.fraud',
+  gambling: 'advice.gambling',
+  pornography: 'advice.pornography',
+  personal_data: 'advice.personal_data',
+  hacking: 'advice.hacking',
+  rumor: 'advice.rumor',
+  self_harm: 'emergency.self_harm',
+};
+/** The template keys (joined by +) the default policy answers intent × category with, no rebuttal match. */
+export function expectedTemplates(intent: Intent, category: Category | null): string {
+  const c = String(category);
+  if (category === 'self_harm') return 'emergency.self_harm';
+  switch (intent) {
+    case 'tip':
+      return TIP[c] ?? '?';
+    case 'verify':
+      return 'verify.still_verifying';
+    case 'consult':
+      return CONSULT[c] ?? 'faq.general';
+    case 'emergency':
+      return category === 'violent_threat' ? 'emergency.violent_threat' : 'emergency.general';
+    case 'status':
+      return 'status.not_found';
+    case 'chitchat':
+      return category === null ? 'chitchat.greeting' : 'fallback';
+  }
+}
+
