@@ -7,6 +7,8 @@ import { deliveries, drafts } from '../../src/store/schema.ts';
 import { sweep } from '../../src/workers/sweeper.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { waitFor } from '../support/store.ts';
+import { upsertEntries } from '../../src/rebuttals/index.ts';
+import { RebuttalEntrySchema } from '../../src/rebuttals/schema.ts';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -123,18 +125,24 @@ describe('officer review over HTTP', () => {
     const bad = await t.post(`/v1/review/${w2}/approve`, {}, b);
     expect(bad.status).toBe(409);
 
-    // Forward a low-confidence tip's card to a department: the citizen is told, the case records it.
-    await t.post('/v1/messages', { conversationId: 'cz', senderId: 'cz', messageId: 'f1', text: '举报' });
+    // Forward a pending card (a rebuttal waiting for an officer) to a department: the card closes as
+    // forwarded, the case records the department, and the citizen is told.
+    upsertEntries(t.store, [RebuttalEntrySchema.parse({ id: 'water-outage', title: '“全市停水三天”系谣言', claims: ['明天起全市停水三天，大家赶紧储水'], verdict: 'false', rebuttal: '近期没有全市停水计划。', source: null, status: 'draft' })]);
+    await t.post('/v1/messages', { conversationId: 'cz', senderId: 'cz', messageId: 'f1', text: '群里说明天起全市停水三天，大家赶紧储水，是真的吗？' });
     await t.app.waitUntilIdle();
     const pendingCards = (await t.get('/v1/review?status=pending', b)).json as any[];
-    const tipCard = pendingCards.find((d) => d.kind !== 'warning');
-    if (tipCard) {
-      const fw = await t.post(`/v1/review/${tipCard.id}/forward`, { department: '刑侦' }, b);
-      expect(fw.json).toEqual({ status: 'forwarded' });
-      await t.app.waitUntilIdle();
-      const toCitizen = (await t.get('/v1/conversations/cz/replies')).json as any[];
-      expect(toCitizen.some((r) => r.kind === 'forward_notice' && r.text.includes('刑侦'))).toBe(true);
-    }
+    const card = pendingCards.find((d) => d.kind === 'rebuttal');
+    expect(card).toBeDefined();
+    const fw = await t.post(`/v1/review/${card.id}/forward`, { department: '网信办' }, b);
+    expect(fw.json).toEqual({ status: 'forwarded' });
+    expect((await t.post(`/v1/review/${card.id}/approve`, {}, b)).status).toBe(409);
+    await t.app.waitUntilIdle();
+    const toCitizen = (await t.get('/v1/conversations/cz/replies')).json as any[];
+    expect(toCitizen.filter((r) => r.kind === 'forward_notice')).toHaveLength(1);
+    expect(toCitizen.find((r) => r.kind === 'forward_notice').text).toContain('网信办');
+    expect(toCitizen.some((r) => r.kind === 'rebuttal')).toBe(false);
+    const forwardedCase = t.store.sqlite.prepare("SELECT status, department FROM cases WHERE conversation_id = 'cz'").get();
+    expect(forwardedCase).toEqual({ status: 'forwarded', department: '网信办' });
     const unknownDept = await t.post(`/v1/review/${w1}/forward`, { department: '不存在的部门' }, b);
     expect(unknownDept.status).toBe(400);
   });
