@@ -18,10 +18,9 @@
  * Prints progress on stderr and a JSON summary as the last line of stdout; exits 1 on any violation.
  * Usage: node bin/run-ts.mjs scripts/chaos.ts [--messages 1000] [--kills 10] [--redis-restarts 2]
  *        [--scenarios bullmq,redis,embedded] [--rate 40] [--lease-ms MS] [--seed 1] [--keep]
- * `--lease-ms` shortens the queue leases in the children (scripts/lib/short-leases.ts) so a killed
+ * `--lease-ms` shortens the queue leases in the children (QUEUE_LEASE_MS) so a killed
  * job is retaken in seconds; without it the production leases apply (30 s; recovery up to ~60 s).
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BullQueue } from '../src/queue/bullmq.ts';
@@ -29,7 +28,7 @@ import type { QueueName } from '../src/queue/port.ts';
 import { startCluster, type Cluster } from './lib/cluster.ts';
 import { makeMessages, sendMessages, type OutMessage } from './lib/load.ts';
 import { checkExactlyOnce, openReadOnly, waitDrained, type Db, type ExactlyOnceReport, type Violation } from './lib/observe.ts';
-import { ROOT, sleep, startRedis, type RedisServer } from './lib/procs.ts';
+import { sleep, startRedis, type RedisServer } from './lib/procs.ts';
 import { rng, citizenTexts } from './lib/texts.ts';
 
 export type Scenario = 'bullmq' | 'redis' | 'embedded';
@@ -84,8 +83,6 @@ export interface ChaosSummary {
 }
 
 const QUEUE_NAMES: QueueName[] = ['triage', 'deliver', 'deliver-local', 'notify'];
-/** Node options that load the lease-shortening preload through tsx (absolute, so any cwd works). */
-const PRELOAD_ARGS = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href, '--import', pathToFileURL(path.join(ROOT, 'scripts', 'lib', 'short-leases.ts')).href];
 
 /** How long to wait for recovery after the load: a lost lease is retaken within lease + stalled interval. */
 function recoveryBudgetMs(o: ChaosOptions): number {
@@ -159,8 +156,8 @@ async function repliesOverHttp(base: string, msgs: readonly OutMessage[]): Promi
 async function runScenario(scenario: Scenario, o: ChaosOptions, log: (l: string) => void): Promise<ScenarioResult> {
   const began = Date.now();
   const r = rng(o.seed * 7919 + SCENARIOS.indexOf(scenario));
-  const nodeArgs = o.leaseMs ? PRELOAD_ARGS : [];
-  const env: Record<string, string> = o.leaseMs ? { CHAOS_LEASE_MS: String(o.leaseMs) } : {};
+  const nodeArgs: string[] = [];
+  const env: Record<string, string> = o.leaseMs ? { QUEUE_LEASE_MS: String(o.leaseMs) } : {};
   let redis: RedisServer | undefined;
   let cluster: Cluster | undefined;
   let db: Db | undefined;

@@ -23,6 +23,7 @@ const EnvSchema = z.object({
     .default('file:./data/netpatrol.db')
     .refine((v) => v.startsWith('file:') || v === ':memory:', 'must be file:PATH (SQLite) or :memory:'),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
+  QUEUE_LEASE_MS: int(500, 10 * 60_000).default(30_000),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('netpatrol'),
   ADAPTERS: z
     .string()
@@ -79,7 +80,7 @@ export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
   readonly database: { readonly url: string; readonly path: string };
-  readonly queue: { readonly driver: 'embedded' | 'bullmq'; readonly redisUrl?: string; readonly prefix: string };
+  readonly queue: { readonly driver: 'embedded' | 'bullmq'; readonly redisUrl?: string; readonly prefix: string; readonly leaseMs: number };
   readonly adapters: readonly Platform[];
   readonly workers: number;
   readonly http: { readonly host: string; readonly port: number; readonly inboundToken?: string; readonly bodyLimit: number };
@@ -177,7 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const config: Config = {
     database: { url: e.DATABASE_URL, path: e.DATABASE_URL === ':memory:' ? ':memory:' : e.DATABASE_URL.slice('file:'.length) },
-    queue: { driver: e.REDIS_URL ? 'bullmq' : 'embedded', redisUrl: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    queue: { driver: e.REDIS_URL ? 'bullmq' : 'embedded', redisUrl: e.REDIS_URL, prefix: e.QUEUE_PREFIX, leaseMs: e.QUEUE_LEASE_MS },
     adapters,
     workers: e.WORKERS,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, inboundToken: e.HTTP_INBOUND_TOKEN, bodyLimit: e.HTTP_BODY_LIMIT },

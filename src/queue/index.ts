@@ -9,9 +9,10 @@ import type { JobQueue } from './port.ts';
 export async function createQueue(config: Config, store: Store, logger: Logger): Promise<JobQueue> {
   if (config.queue.driver === 'bullmq' && config.queue.redisUrl) {
     await assertRedisReachable(config.queue.redisUrl);
-    return new BullQueue({ url: config.queue.redisUrl, prefix: config.queue.prefix, logger });
+    const lease = config.queue.leaseMs;
+    return new BullQueue({ url: config.queue.redisUrl, prefix: config.queue.prefix, logger, lockDurationMs: lease, stalledIntervalMs: Math.max(500, Math.round(lease / 2)) });
   }
-  return new EmbeddedQueue(store, { logger });
+  return new EmbeddedQueue(store, { logger, leaseMs: config.queue.leaseMs });
 }
 
 export type { JobQueue } from './port.ts';
