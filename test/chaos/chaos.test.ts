@@ -1,7 +1,7 @@
 /**
  * The chaos run at small size (issue 9 "Faults"): real `netpatrol` processes killed with SIGKILL while
  * messages flow, for the bullmq driver (two workers) and the embedded driver; then nothing lost, nothing
- * sent twice, no job stuck. Leases are shortened in the children (scripts/lib/short-leases.ts) so a
+ * sent twice, no job stuck. Leases are shortened in the children (QUEUE_LEASE_MS) so a
  * killed job is retaken in seconds. Also checks that the invariant checker itself catches a lost
  * message, a stuck message, an unsent reply and a double send.
  */
