@@ -43,25 +43,12 @@ export class Intake {
     const id = newId();
     const embedded = queue instanceof EmbeddedQueue ? queue : undefined;
     const inserted = transaction(store, () => {
-      const res = store.db
-        .insert(messages)
-        .values({
-          id,
-          account: m.account,
-          platform: m.platform,
-          platformMessageId: m.platformMessageId,
-          conversationId: m.conversationId,
-          senderId: m.senderId,
-          senderName: m.senderName ?? null,
-          text: m.text,
-          attachments: m.attachments,
-          meta: m.meta,
-          sentAt: m.sentAt.getTime(),
-          receivedAt: now,
-          anonymous: asksForAnonymity(m.text),
-        })
-        .onConflictDoNothing()
-        .run();
+      const res = store
+        .stmt(
+          `INSERT INTO messages (id, account, platform, platform_message_id, conversation_id, sender_id, sender_name, text, attachments, meta, sent_at, received_at, anonymous)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        )
+        .run(id, m.account, m.platform, m.platformMessageId, m.conversationId, m.senderId, m.senderName ?? null, m.text, JSON.stringify(m.attachments), JSON.stringify(m.meta), m.sentAt.getTime(), now, asksForAnonymity(m.text) ? 1 : 0);
       if (res.changes === 0) return false;
       appendAudit(store, { account: m.account, actor: 'system', action: 'message.received', subjectType: 'message', subjectId: id, data: { platform: m.platform }, at: new Date(now) });
       // Embedded driver: the job commits with the message, atomically.

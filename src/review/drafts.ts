@@ -9,7 +9,7 @@ import { appendAudit } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { newId, shortCode } from '../store/ids.ts';
 import type { DeliveryRow, DraftRow } from '../store/rows.ts';
-import { deliveries, drafts } from '../store/schema.ts';
+import { drafts } from '../store/schema.ts';
 
 export interface NewDraft {
   readonly account: string;
@@ -32,7 +32,7 @@ function uniqueShortCode(store: Store): string {
   for (let len = 4; len < 10; len++) {
     for (let i = 0; i < 8; i++) {
       const code = shortCode(len);
-      if (!store.db.select({ id: drafts.id }).from(drafts).where(eq(drafts.shortCode, code)).get()) return code;
+      if (!store.stmt('SELECT 1 AS x FROM drafts WHERE short_code = ?').get(code)) return code;
     }
   }
   throw new Error('could not find a free short code');
@@ -68,7 +68,12 @@ export function insertDraft(store: Store, d: NewDraft, now: Date, actor = 'syste
     announcedAt: null,
     remindedAt: null,
   };
-  store.db.insert(drafts).values(draft).run();
+  store
+    .stmt(
+      `INSERT INTO drafts (id, short_code, account, case_id, inbound_message_id, platform, conversation_id, recipient_id, kind, template_key, text, original_text, locale, approval, status, priority, requested_by, decided_by, decided_at, reason, department, edited, data, created_at, announced_at, reminded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(draft.id, draft.shortCode, draft.account, draft.caseId, draft.inboundMessageId, draft.platform, draft.conversationId, draft.recipientId, draft.kind, draft.templateKey, draft.text, draft.originalText, draft.locale, draft.approval, draft.status, draft.priority, draft.requestedBy, draft.decidedBy, draft.decidedAt, draft.reason, draft.department, draft.edited ? 1 : 0, JSON.stringify(draft.data), draft.createdAt, draft.announcedAt, draft.remindedAt);
   appendAudit(store, {
     account: d.account,
     actor,
@@ -105,7 +110,12 @@ export function insertDelivery(store: Store, draft: DraftRow, approvedVia: 'auto
     sendingAt: null,
     sentAt: null,
   };
-  store.db.insert(deliveries).values(row).run();
+  store
+    .stmt(
+      `INSERT INTO deliveries (id, draft_id, account, platform, conversation_id, recipient_id, kind, template_key, case_id, text, status, priority, attempts, last_error, platform_message_id, approved_via, created_at, sending_at, sent_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(row.id, row.draftId, row.account, row.platform, row.conversationId, row.recipientId, row.kind, row.templateKey, row.caseId, row.text, row.status, row.priority, row.attempts, row.lastError, row.platformMessageId, row.approvedVia, row.createdAt, row.sendingAt, row.sentAt);
   return row;
 }
 

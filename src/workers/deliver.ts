@@ -8,7 +8,7 @@
  * A failed call that surely did not send (an error answer) moves the row back to `approved` and retries;
  * 429 delays without using an attempt; a blocked recipient or closed window is `undeliverable`.
  */
-import { and, eq, gt, isNotNull, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { OutboundMessage } from '../domain/schemas.ts';
 import type { Platform, ReplyKind } from '../domain/vocabulary.ts';
 import { PermanentError, RetryLaterError, UndeliverableError } from '../errors.ts';
@@ -18,7 +18,7 @@ import type { Adapter } from '../ports/adapter.ts';
 import type { Handler } from '../queue/port.ts';
 import { appendAudit } from '../store/audit.ts';
 import { transaction, type Store } from '../store/db.ts';
-import { cases, deliveries, messages } from '../store/schema.ts';
+import { deliveries } from '../store/schema.ts';
 
 export interface DeliverDeps {
   readonly store: Store;
@@ -52,14 +52,10 @@ export function createDeliverHandler(deps: DeliverDeps): Handler<'deliver' | 'de
     const adapter = deps.adapters.get(row.platform);
     if (!adapter) throw new Error(`no ${row.platform} adapter in this process`);
 
-    const claimed = store.db
-      .update(deliveries)
-      .set({ status: 'sending', sendingAt: now().getTime(), attempts: sql`${deliveries.attempts} + 1` })
-      .where(and(eq(deliveries.id, id), eq(deliveries.status, 'approved')))
-      .run();
+    const claimed = store.stmt("UPDATE deliveries SET status = 'sending', sending_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'approved'").run(now().getTime(), id);
     if (claimed.changes !== 1) return;
 
-    const caseNumber = row.caseId ? (store.db.select({ n: cases.number }).from(cases).where(eq(cases.id, row.caseId)).get()?.n ?? null) : null;
+    const caseNumber = row.caseId ? ((store.stmt('SELECT number FROM cases WHERE id = ?').get(row.caseId) as { number: string } | undefined)?.number ?? null) : null;
     const message: OutboundMessage = {
       id: row.id,
       platform: row.platform as Platform,
@@ -75,7 +71,7 @@ export function createDeliverHandler(deps: DeliverDeps): Handler<'deliver' | 'de
       const result = await adapter.send(message);
       const sentAt = now();
       transaction(store, () => {
-        store.db.update(deliveries).set({ status: 'sent', sentAt: sentAt.getTime(), platformMessageId: result.platformMessageId ?? null, lastError: null }).where(eq(deliveries.id, id)).run();
+        store.stmt("UPDATE deliveries SET status = 'sent', sent_at = ?, platform_message_id = ?, last_error = NULL WHERE id = ?").run(sentAt.getTime(), result.platformMessageId ?? null, id);
         appendAudit(store, { account: row.account, actor: 'system', action: 'delivery.sent', subjectType: 'delivery', subjectId: id, data: { draftId: row.draftId, kind: row.kind, platform: row.platform }, at: sentAt });
       });
       deps.metrics?.sent.inc({ platform: row.platform, kind: row.kind });
@@ -106,18 +102,12 @@ export function createDeliverHandler(deps: DeliverDeps): Handler<'deliver' | 'de
 function observeFirstResponse(deps: DeliverDeps, row: { platform: string; conversationId: string; createdAt: number }, sentAt: Date): void {
   if (!deps.metrics) return;
   // The latest message of this conversation received before the reply was drafted, if it had no reply yet.
-  const m = deps.store.db
-    .select({ receivedAt: messages.receivedAt })
-    .from(messages)
-    .where(and(eq(messages.platform, row.platform), eq(messages.conversationId, row.conversationId), sql`${messages.receivedAt} <= ${row.createdAt}`))
-    .orderBy(sql`${messages.receivedAt} DESC`)
-    .limit(1)
-    .get();
+  const m = deps.store
+    .stmt('SELECT received_at AS receivedAt FROM messages WHERE platform = ? AND conversation_id = ? AND received_at <= ? ORDER BY received_at DESC LIMIT 1')
+    .get(row.platform, row.conversationId, row.createdAt) as { receivedAt: number } | undefined;
   if (!m) return;
-  const earlier = deps.store.db
-    .select({ id: deliveries.id })
-    .from(deliveries)
-    .where(and(eq(deliveries.platform, row.platform), eq(deliveries.conversationId, row.conversationId), isNotNull(deliveries.sentAt), gt(deliveries.sentAt, m.receivedAt), sql`${deliveries.sentAt} < ${sentAt.getTime()}`))
-    .get();
+  const earlier = deps.store
+    .stmt('SELECT 1 AS x FROM deliveries WHERE platform = ? AND conversation_id = ? AND sent_at IS NOT NULL AND sent_at > ? AND sent_at < ? LIMIT 1')
+    .get(row.platform, row.conversationId, m.receivedAt, sentAt.getTime());
   if (!earlier) deps.metrics.firstResponseSeconds.observe((sentAt.getTime() - m.receivedAt) / 1000);
 }

@@ -4,7 +4,7 @@
  * dispatched again (deterministic job ids make that a no-op when they exist).
  * Decisions are data: the classifier and the reply engine are pure; this module only stores and queues.
  */
-import { and, eq, gte, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Config } from '../config/index.ts';
 import type { CaseStatus, Classification } from '../domain/schemas.ts';
 import type { Category, Intent } from '../domain/vocabulary.ts';
@@ -20,7 +20,7 @@ import { normalizeForMatch } from '../rebuttals/normalize.ts';
 import { appendAudit } from '../store/audit.ts';
 import { transaction, type Store } from '../store/db.ts';
 import type { DeliveryRow, DraftRow, MessageRow } from '../store/rows.ts';
-import { blockedSenders, deliveries, drafts, messages } from '../store/schema.ts';
+import { deliveries, drafts, messages } from '../store/schema.ts';
 import type { Dispatcher } from './dispatch.ts';
 import type { Metrics } from '../metrics.ts';
 
@@ -114,11 +114,9 @@ const RATE_LIMIT_NOTICE: Record<Locale, string> = {
 /** Is this sender over the per-minute limit (counting this message)? */
 function overRateLimit(store: Store, m: MessageRow, perMinute: number): { over: boolean; firstOver: boolean } {
   const since = m.receivedAt - 60_000;
-  const row = store.db
-    .select({ n: sql<number>`count(*)` })
-    .from(messages)
-    .where(and(eq(messages.platform, m.platform), eq(messages.senderId, m.senderId), gte(messages.receivedAt, since), sql`${messages.receivedAt} <= ${m.receivedAt}`))
-    .get();
+  const row = store
+    .stmt('SELECT count(*) AS n FROM messages WHERE platform = ? AND sender_id = ? AND received_at >= ? AND received_at <= ?')
+    .get(m.platform, m.senderId, since, m.receivedAt) as { n: number } | undefined;
   const n = row?.n ?? 0;
   return { over: n > perMinute, firstOver: n === perMinute + 1 };
 }
@@ -156,15 +154,13 @@ export function triageMessage(deps: TriageDeps, messageId: string, at: Date): Tr
     const intent = classification.intent as Intent;
     const category = classification.category as Category | null;
     const markTriaged = (caseId: string | null, status: 'triaged' | 'silenced') =>
-      store.db
-        .update(messages)
-        .set({ status, caseId, intent, category, confidence: classification.confidence, classification: classification as unknown as Record<string, unknown>, triagedAt: at.getTime() })
-        .where(eq(messages.id, m.id))
-        .run();
+      store
+        .stmt('UPDATE messages SET status = ?, case_id = ?, intent = ?, category = ?, confidence = ?, classification = ?, triaged_at = ? WHERE id = ?')
+        .run(status, caseId, intent, category, classification.confidence, JSON.stringify(classification), at.getTime(), m.id);
 
     // Abuse control (never for emergencies): blocked senders and floods are stored, not answered.
     if (intent !== 'emergency') {
-      const blocked = store.db.select().from(blockedSenders).where(and(eq(blockedSenders.platform, m.platform), eq(blockedSenders.senderId, m.senderId))).get();
+      const blocked = store.stmt('SELECT 1 AS x FROM blocked_senders WHERE platform = ? AND sender_id = ?').get(m.platform, m.senderId);
       const rate = blocked ? { over: false, firstOver: false } : overRateLimit(store, m, config.rateLimitPerMinute);
       if (blocked || (rate.over && !rate.firstOver)) {
         markTriaged(null, 'silenced');
