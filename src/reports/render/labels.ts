@@ -3,7 +3,7 @@
  * same figure reads the same everywhere.
  */
 import { CATEGORY_ZH, INTENT_ZH, type Category, type Intent } from '../../domain/vocabulary.ts';
-import type { HeadlineKey } from '../types.ts';
+import type { HeadlineKey, MonthlyReport } from '../types.ts';
 
 export const KIND_ZH: Record<string, string> = {
   receipt: '受理回执',
@@ -75,4 +75,11 @@ export function durationZh(seconds: number): string {
 export function changeZh(diff: number, unit: string): string {
   if (diff === 0) return '持平';
   return diff > 0 ? `增加${diff}${unit}` : `减少${-diff}${unit}`;
+}
+
+/** The per-officer table shared by the md and xlsx renderers (xlsx adds the p90 column). */
+export const OFFICER_HEADERS = ['民警', '编号', '审批合计', '通过', '修改后通过', '驳回', '转办', '发起警示', '审批用时中位数（秒）'];
+
+export function officerRow(o: MonthlyReport['perOfficer'][number]): (string | number | null)[] {
+  return [o.name, o.officerId, o.decisions, o.approved, o.edited, o.rejected, o.forwarded, o.warningsRequested, o.approvalSeconds.count === 0 ? null : o.approvalSeconds.median];
 }

@@ -7,6 +7,8 @@ import { CATEGORIES, INTENTS, REPLY_KINDS } from '../../domain/vocabulary.ts';
 import { HEADLINE_KEYS, type MonthlyReport } from '../types.ts';
 import {
   HEADLINE_ZH,
+  OFFICER_HEADERS,
+  officerRow,
   categoryZh,
   changeZh,
   departmentZh,
@@ -165,18 +167,8 @@ export function renderMarkdown(r: MonthlyReport): string {
   parts.push('## 民警工作量');
   parts.push(
     table(
-      ['民警', '编号', '审批合计', '通过', '修改后通过', '驳回', '转办', '发起警示', '审批用时中位数（秒）'],
-      r.perOfficer.map((o) => [
-        o.name,
-        o.officerId,
-        o.decisions,
-        o.approved,
-        o.edited,
-        o.rejected,
-        o.forwarded,
-        o.warningsRequested,
-        o.approvalSeconds.count === 0 ? null : o.approvalSeconds.median,
-      ]),
+      OFFICER_HEADERS,
+      r.perOfficer.map(officerRow),
     ),
   );
 

@@ -10,6 +10,8 @@ import { HEADLINE_KEYS, type MonthlyReport } from '../types.ts';
 import { headlineSentences } from './md.ts';
 import {
   HEADLINE_ZH,
+  OFFICER_HEADERS,
+  officerRow,
   categoryZh,
   departmentZh,
   intentZh,
@@ -130,19 +132,8 @@ export async function renderXlsx(r: MonthlyReport, caseRows: readonly CaseRow[])
   sheet(
     wb,
     '民警工作量',
-    ['民警', '编号', '审批合计', '通过', '修改后通过', '驳回', '转办', '发起警示', '审批用时中位数（秒）', '审批用时P90（秒）'],
-    r.perOfficer.map((o) => [
-      o.name,
-      o.officerId,
-      o.decisions,
-      o.approved,
-      o.edited,
-      o.rejected,
-      o.forwarded,
-      o.warningsRequested,
-      o.approvalSeconds.count === 0 ? null : o.approvalSeconds.median,
-      o.approvalSeconds.count === 0 ? null : o.approvalSeconds.p90,
-    ]),
+    [...OFFICER_HEADERS, '审批用时P90（秒）'],
+    r.perOfficer.map((o) => [...officerRow(o), o.approvalSeconds.count === 0 ? null : o.approvalSeconds.p90]),
   );
   sheet(wb, '每日量', ['日期', '消息', '举报线索', '发送回复'], r.daily.map((d) => [d.date, d.messages, d.tips, d.repliesSent]));
   sheet(
