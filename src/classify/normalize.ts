@@ -7,7 +7,10 @@
 import * as OpenCC from 'opencc-js';
 
 /** Converters are built once per process: building one costs milliseconds, using one microseconds. */
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const fromTaiwan = OpenCC.Converter({ from: 'tw', to: 'cn' });
+/** Hong Kong variants the Taiwan table leaves alone (櫃枱 → 柜枱 → 柜台). */
+const fromHongKong = OpenCC.Converter({ from: 'hk', to: 'cn' });
+const toSimplified = (text: string): string => fromHongKong(fromTaiwan(text));
 
 /**
  * Per-character tables, built once from opencc-js: TRAD[c] = 1 when c is a Traditional form (it

@@ -67,7 +67,10 @@ function platformUser(s: string): { platform: Platform; userId: string; conversa
 
 /** Parses one chat line (or a multi-line message). Returns null for ordinary chatter. */
 export function parseCommand(raw: string): Command | null {
-  const text = raw.replace(/\u3000/g, ' ').trim();
+  // Full-width spaces separate words like ASCII ones; the free text (reason, new reply, department)
+  // is cut from the original so an officer's text keeps every character.
+  const original = raw.trim();
+  const text = original.replace(/\u3000/g, ' ');
   const m = /^\/?([A-Za-z]+|[\u4e00-\u9fff]{2,4})(?:@\w+)?(?:[ \t]+([\s\S]*))?$/.exec(text);
   if (!m) return null;
   const word = (m[1] ?? '').toLowerCase();
@@ -75,9 +78,13 @@ export function parseCommand(raw: string): Command | null {
   const name = ALIASES[word];
   if (!name) return slash ? { name: 'invalid', message: `未知命令 /${word}。发送 /help 查看可用命令。` } : null;
   // Chinese words without a slash only count as commands when they are followed by a code (批准 A7F3).
-  const rest = (m[2] ?? '').trim();
+  const g2 = m[2] ?? '';
+  const restStart = text.length - g2.length + (g2.length - g2.trimStart().length);
+  const rest = g2.trim();
   const [first = '', ...others] = rest.split(/[ \t\n]+/);
-  const after = rest.slice(first.length).trim();
+  const tail = rest.slice(first.length);
+  const afterStart = restStart + first.length + (tail.length - tail.trimStart().length);
+  const after = original.slice(afterStart, afterStart + tail.trim().length);
   if (!slash && !['pending', 'help'].includes(name) && !first) return null;
   switch (name) {
     case 'approve':
