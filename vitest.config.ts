@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'adapters/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
+    setupFiles: ['test/support/fast-check-setup.ts'],
     // Files share one Redis server and spawn processes: run them one at a time, tests in order.
     fileParallelism: false,
     testTimeout: 30_000,

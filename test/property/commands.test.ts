@@ -58,3 +58,10 @@ describe('parseCommand (property)', () => {
     );
   });
 });
+
+describe('parseCommand regressions found by the properties', () => {
+  it('keeps full-width spaces inside the free text, and still accepts them as separators', () => {
+    expect(parseCommand('驳回 A-AA !　!')).toEqual({ name: 'reject', ref: 'A-AA', reason: '!　!' });
+    expect(parseCommand('批准　A7F3')).toEqual({ name: 'approve', ref: 'A7F3' });
+  });
+});
