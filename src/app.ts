@@ -23,7 +23,7 @@ import { headlineSentences } from './reports/render/md.ts';
 import { ChatCommands } from './review/commands.ts';
 import { ReviewService } from './review/service.ts';
 import { openStore, type Store } from './store/db.ts';
-import { deliveries, drafts, messages } from './store/schema.ts';
+import { deliveries, messages } from './store/schema.ts';
 import { createDeliverHandler } from './workers/deliver.ts';
 import { createDispatcher, type Dispatcher } from './workers/dispatch.ts';
 import { createNotifyHandler } from './workers/notify.ts';
@@ -230,4 +230,3 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
 }
 
-export { drafts };
