@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
 import { PLATFORMS, type Platform } from '../domain/vocabulary.ts';
+import { TimeZoneSchema } from '../domain/schemas.ts';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -60,17 +61,7 @@ const EnvSchema = z.object({
   WECHATY_PUPPET_SERVICE_TOKEN: optionalString,
   WECHAT_OFFICERS_ROOM: optionalString,
   WECHAT_DAILY_CAP: int(1, 100_000).default(500),
-  REPORT_TIMEZONE: z
-    .string()
-    .default('Asia/Shanghai')
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'not a known IANA time zone'),
+  REPORT_TIMEZONE: TimeZoneSchema.default('Asia/Shanghai'),
   RETENTION_DAYS: int(1, 36500).default(365),
   RATE_LIMIT_PER_MINUTE: int(1, 10_000).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

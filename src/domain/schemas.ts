@@ -10,6 +10,16 @@ export const CategorySchema = z.enum(CATEGORIES);
 export const PlatformSchema = z.enum(PLATFORMS);
 export const ReplyKindSchema = z.enum(REPLY_KINDS);
 
+/** An IANA zone name `Intl` knows (REPORT_TIMEZONE, report scopes). */
+export const TimeZoneSchema = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a known IANA time zone (for example Asia/Shanghai)');
+
 /** Longest inbound text we accept (characters). Longer bodies are refused at the edge, not truncated. */
 export const MAX_TEXT_LENGTH = 10_000;
 

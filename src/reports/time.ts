@@ -11,15 +11,7 @@ export const MonthSchema = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM, for example 2026-11');
 
-/** An IANA zone name `Intl` knows. */
-export const TimeZoneSchema = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a known IANA time zone (for example Asia/Shanghai)');
+export { TimeZoneSchema } from '../domain/schemas.ts';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
