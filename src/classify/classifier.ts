@@ -4,9 +4,10 @@
  */
 import type { Classification } from '../domain/schemas.ts';
 import type { Category, Intent } from '../domain/vocabulary.ts';
-import { detectEmergency, emergencyContextBlocked, maskIdioms } from './emergency.ts';
+import { detectEmergencyMasked, maskedContextBlocked, maskedSecondHand, maskIdioms } from './emergency.ts';
+import { COMBINED_SCANNER, COMBINED_SPLIT, headFeatures, type CompiledEmergencyHead } from './emergency-head.ts';
 import { extractEntities } from './entities.ts';
-import { featurize, NEWS_LIKE } from './features.ts';
+import { featurize, ngramIds, NEWS_LIKE } from './features.ts';
 import { defaultScanner, type LexiconScanner } from './lexicon-scan.ts';
 import type { CompiledModel } from './model.ts';
 import { normalize } from './normalize.ts';
@@ -21,7 +22,7 @@ const ILLEGAL = new Set<Category>([
   'fraud', 'gambling', 'pornography', 'weapons', 'drugs', 'personal_data', 'hacking', 'violent_threat', 'self_harm',
 ]);
 /** Words without which the model alone may not call a message an emergency. */
-const EMERGENCY_HINT = /死|杀|炸|跳|药|救|困|失踪|走失|绑|拐|刀|枪|血|打我|转账|汇款|共享|验证码|报警|110|120/;
+export const EMERGENCY_HINT = /死|杀|炸|跳|药|救|困|失踪|走失|绑|拐|刀|枪|血|打我|转账|汇款|共享|验证码|报警|110|120/;
 const EMERGENCY_CATEGORIES: Category[] = ['self_harm', 'violent_threat', 'fraud', 'other'];
 
 /** An explicit report (「我要举报」「举报：…」「实名举报」): the intent is a tip whatever the model says. */
@@ -58,8 +59,29 @@ function argmax(v: ArrayLike<number>, except = -1, mask?: readonly boolean[]): n
   return best;
 }
 
-/** Builds a classifier over a compiled model and the lexicon scanner. */
-export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = defaultScanner): Classifier {
+/**
+ * How the emergency head (emergency-head.ts) and the rules are combined (thresholds on the head's
+ * probability, chosen from out-of-fold head scores: `train-classifier.ts --cv`, see README). The
+ * head decides only on texts no longer than its longest training text (`maxChars`):
+ * - a rule hit stands unless the head is nearly certain it is not an emergency (`vetoStrong` for
+ *   the strong tier, `vetoWeak` for the weaker tiers: 0, off — out of fold a weak-tier veto lost an
+ *   emergency at every threshold tried and removed no false hit) — never for a fraud hit: a fraud
+ *   in progress and a fraud tip share their words, and the head cannot tell them apart;
+ * - without a rule hit, the head makes an emergency when it is at least `add` sure, a danger word
+ *   survives the idiom masks (`EMERGENCY_HINT`), no blocking context applies (film, game, joke,
+ *   past, hypothetical … as for the rules) and the text is not a second-hand post or news report.
+ */
+export const HEAD_THRESHOLDS = { add: 0.7, vetoWeak: 0, vetoStrong: 0.01 } as const;
+
+/**
+ * Builds a classifier over a compiled model, its emergency head (null: rules only, for model files
+ * written before the head existed) and the lexicon scanner.
+ */
+export function buildClassifier(
+  model: CompiledModel,
+  head: CompiledEmergencyHead | null = null,
+  scanner: LexiconScanner = defaultScanner,
+): Classifier {
   const lexIndex = (label: string): number => scanner.labels.indexOf(label);
   const L = {
     verify: lexIndex('intent:verify'),
@@ -79,7 +101,16 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
       const norm = normalize(text);
       const lower = norm.text.toLowerCase();
       const entities = extractEntities(norm.text);
-      const lex = scanner.scan(lower);
+      // The emergency stage reads the idiom-masked text; when the masks changed nothing (most
+      // texts), one lexicon pass serves the model and the emergency head.
+      const masked = maskIdioms(lower);
+      let lex: Float64Array;
+      let headWords: Float64Array | undefined;
+      if (head && scanner === defaultScanner && masked === lower) {
+        const all = COMBINED_SCANNER.scan(lower);
+        lex = all.subarray(0, COMBINED_SPLIT);
+        headWords = all.subarray(COMBINED_SPLIT);
+      } else lex = scanner.scan(lower);
       const lexVerify = L.verify >= 0 ? lex[L.verify]! : 0;
       const lexConsult = L.consult >= 0 ? lex[L.consult]! : 0;
       const lexStatus = L.status >= 0 ? lex[L.status]! : 0;
@@ -89,7 +120,19 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
       let category: Category | null;
       let confidence: number;
 
-      const emergency = detectEmergency(lower);
+      // The emergency stage: rules on the idiom-masked text, then the head's second opinion.
+      let emergency = detectEmergencyMasked(masked);
+      // The head is not consulted on a fraud hit (it never vetoes one). Most texts contain no
+      // idiom: their n-grams are computed once, for the head and the model.
+      const useHead = head !== null && emergency?.category !== 'fraud' && masked.length <= head.maxChars;
+      const maskedGrams = useHead ? ngramIds(masked) : null;
+      const headP = head && maskedGrams ? head.score(headFeatures(masked, lex, entities, scanner, maskedGrams, headWords)) : -1;
+      let vetoed = false;
+      const vetoBelow = emergency?.strength === 'strong' ? HEAD_THRESHOLDS.vetoStrong : HEAD_THRESHOLDS.vetoWeak;
+      if (emergency && useHead && headP < vetoBelow) {
+        emergency = null;
+        vetoed = true;
+      }
       const caseNumbers = entities.caseNumbers ?? [];
       if (emergency) {
         intent = 'emergency';
@@ -103,17 +146,29 @@ export function buildClassifier(model: CompiledModel, scanner: LexiconScanner = 
         category = null;
         confidence = 0.97;
       } else {
-        const out = model.score(featurize(lower, entities, scanner, lex));
+        const out = model.score(featurize(lower, entities, scanner, lex, maskedGrams && masked === lower ? maskedGrams : undefined));
         const pI = out.intent;
         const pC = out.category;
         let bestI = argmax(pI, em);
-        // The model may add an emergency the rules missed, only when it is sure and a danger word
-        // survives the idiom masks.
-        if (em >= 0 && pI[em]! >= 0.85 && EMERGENCY_HINT.test(maskIdioms(lower)) && !emergencyContextBlocked(lower)) bestI = em;
+        // The model may add an emergency the rules missed: the intent head when it is sure and a
+        // danger word survives the idiom masks, or the emergency head when it is sure; never when
+        // the head vetoed a rule hit or a blocking context applies.
+        // (Cheapest tests first: most messages stop at the probabilities.)
+        const modelSure = em >= 0 && pI[em]! >= 0.85;
+        const headSure = headP >= HEAD_THRESHOLDS.add;
+        const addEmergency =
+          em >= 0 &&
+          !vetoed &&
+          (modelSure || headSure) &&
+          EMERGENCY_HINT.test(masked) &&
+          (modelSure || !maskedSecondHand(masked)) &&
+          !maskedContextBlocked(masked);
+        if (addEmergency) bestI = em;
         else if (bestI === em) bestI = argmax(pI, em);
         intent = model.intents[bestI]!;
         // When a rule sets the intent, how sure that rule is (null: the model's probability).
-        let ruleSure: number | null = null;
+        // An emergency the head added is as sure as the head (the intent model may be much less so).
+        let ruleSure: number | null = intent === 'emergency' ? Math.max(pI[em]!, headP) : null;
         let bestC = argmax(pC);
         if (intent === 'emergency') {
           bestC = argmax(pC, -1, emergencyCategoryMask);

@@ -58,7 +58,7 @@ const STILL_HAPPENING = /正在|还在|现在(?:正在|还在|要|就要|让|在
 const AGAIN_NOW = /正在|还在|现在(?:又|还|正|在|要|就|人|真的|实在|已经不|彻底)|撑不住|受不了|马上|立刻|今天|今晚|刚刚|刚才|又(?:想|要|开始)/;
 
 /** Splits a regex source at its top-level `|` (outside groups, classes and escapes). */
-function topLevelAlternatives(source: string): string[] {
+export function topLevelAlternatives(source: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let inClass = false;
@@ -83,15 +83,51 @@ function topLevelAlternatives(source: string): string[] {
   return out;
 }
 
+const PLAIN_WORD = /^[\u3400-\u9fffa-z0-9]+$/;
+
+/**
+ * An alternative opening with a group of plain words, split into one alternative per word
+ * (「(?:安眠药|药)X」 → 「安眠药X」「药X」: (A|B)X matches where AX|BX does), so that it can be
+ * factored by its first character; any other alternative is returned as it is.
+ */
+function expandLeadingGroup(alt: string): string[] {
+  if (!alt.startsWith('(?:')) return [alt];
+  let depth = 0;
+  let inClass = false;
+  let close = -1;
+  for (let i = 0; i < alt.length && close < 0; i += 1) {
+    const ch = alt[i];
+    if (ch === '\\') {
+      i += 1;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+    } else if (ch === '[') inClass = true;
+    else if (ch === '(') depth += 1;
+    else if (ch === ')') {
+      depth -= 1;
+      if (depth === 0) close = i;
+    }
+  }
+  if (close < 0) return [alt];
+  const after = alt.slice(close + 1);
+  if (after.length > 0 && '?*+{'.includes(after[0]!)) return [alt];
+  const words = topLevelAlternatives(alt.slice(3, close));
+  if (!words.every((w) => PLAIN_WORD.test(w))) return [alt];
+  return words.map((w) => `${w}${after}`);
+}
+
 /**
  * The same regex with top-level alternatives that start with the same plain character grouped under
- * it (「不想活|不如死了」 → 「不(?:想活|如死了)」): the engine then tries one branch per first
- * character instead of every alternative at every position. Matches exactly what the input matches.
+ * it (「不想活|不如死了」 → 「不(?:想活|如死了)」; an opening group of plain words is split first):
+ * the engine then tries one branch per first character instead of every alternative at every
+ * position. Matches exactly what the input matches.
  */
 export function factorByFirstChar(re: RegExp): RegExp {
   const groups = new Map<string, string[]>();
   const rest: string[] = [];
-  for (const alt of topLevelAlternatives(re.source)) {
+  for (const alt of topLevelAlternatives(re.source).flatMap(expandLeadingGroup)) {
     const first = alt[0];
     const next = alt[1];
     const plain = first !== undefined && /[\u3400-\u9fffa-z0-9]/.test(first) && (next === undefined || !'?*+{'.includes(next));
@@ -152,7 +188,19 @@ export function maskIdioms(lowerText: string): string {
  * The model's emergency back-stop (classifier.ts) respects it.
  */
 export function emergencyContextBlocked(lowerText: string): boolean {
-  const t = maskIdioms(lowerText);
+  return maskedContextBlocked(maskIdioms(lowerText));
+}
+
+/**
+ * A forwarded post, news report or report about an organisation that does not say 「我」: second
+ * hand, as for the rules' weak tier. (Masked text.)
+ */
+export function maskedSecondHand(t: string): boolean {
+  return (FORWARDED.test(t) || REPORTAGE.test(t) || REPORTED_ORGANISATION.test(t)) && !FIRST_PERSON.test(t);
+}
+
+/** {@link emergencyContextBlocked} on text already passed through {@link maskIdioms}. */
+export function maskedContextBlocked(t: string): boolean {
   return (
     FICTION.test(t) ||
     (GAME.test(t) && !REAL_WORLD.test(t)) ||
@@ -309,7 +357,11 @@ function weakAllowed(c: Context): boolean {
  * pattern matched, which keeps the stage cheap for the many messages that match none.
  */
 export function detectEmergency(lowerText: string): EmergencyHit | null {
-  const t = maskIdioms(lowerText);
+  return detectEmergencyMasked(maskIdioms(lowerText));
+}
+
+/** {@link detectEmergency} on text already passed through {@link maskIdioms} (the classifier masks once). */
+export function detectEmergencyMasked(t: string): EmergencyHit | null {
   let c: Context | null = null;
   const anyStrong = ANY_STRONG.test(t);
   for (const rule of RULES) {

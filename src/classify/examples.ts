@@ -12,8 +12,19 @@ import { CategorySchema, IntentSchema } from '../domain/schemas.ts';
 
 export const EXAMPLES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'examples');
 export const HELDOUT_DIR = path.join(EXAMPLES_DIR, 'heldout');
-/** Our validation split: never trained on, tuned on (the eval script lists its misses). */
+/**
+ * Our validation split: never trained on by the intent/category model, tuned on (the eval script
+ * lists its misses). Batches 1–12 are also training data of the emergency head (model.ts); the
+ * fresh batches below are not, so they stay an untrained measure of how the stage generalizes.
+ */
 export const VALIDATION_DIR = path.join(EXAMPLES_DIR, 'validation');
+/** Validation files the emergency head never trains on (written after the head was designed). */
+export const FRESH_VALIDATION_FILES: ReadonlySet<string> = new Set(['emergency13.jsonl', 'non-emergency13.jsonl']);
+
+/** Whether an example (by its `source`, 「file:line」) comes from a fresh, untrained validation file. */
+export function isFreshValidation(example: Pick<Example, 'source'>): boolean {
+  return FRESH_VALIDATION_FILES.has(example.source.slice(0, example.source.lastIndexOf(':')));
+}
 
 export const ExampleSchema = z.object({
   text: z.string().min(1),

@@ -102,8 +102,8 @@ export function featurize(
   entities: Entities,
   scanner: LexiconScanner,
   scores: Float64Array = scanner.scan(lowerText),
+  ngrams: Int32Array = ngramIds(lowerText),
 ): FeatureBag {
-  const ngrams = ngramIds(lowerText);
   const denseIds: number[] = [];
   const denseValues: number[] = [];
   let lexIds = lexIdCache.get(scanner);

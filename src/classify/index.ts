@@ -11,7 +11,9 @@ import { ClassificationSchema, type Classification } from '../domain/schemas.ts'
 import type { Category, Intent } from '../domain/vocabulary.ts';
 import { buildClassifier, overrideKey, type Classifier } from './classifier.ts';
 import { extractEntities } from './entities.ts';
-import { loadExamples } from './examples.ts';
+import { CompiledEmergencyHead, headFeatures, trainEmergencyHead, type HeadRow } from './emergency-head.ts';
+import { maskIdioms } from './emergency.ts';
+import { VALIDATION_DIR, isFreshValidation, loadExamples } from './examples.ts';
 import { featurize } from './features.ts';
 import { defaultScanner } from './lexicon-scan.ts';
 import { CompiledModel, ModelFileSchema, trainModel, type ModelFile, type TrainingRow } from './model.ts';
@@ -63,7 +65,8 @@ export function resolveModelPath(options: { modelPath?: string } = {}): string {
  * naming the file when it cannot be read or is not a model.
  */
 export function loadClassifier(options: { modelPath?: string } = {}): Classifier {
-  return buildClassifier(new CompiledModel(readModel(resolveModelPath(options))));
+  const file = readModel(resolveModelPath(options));
+  return buildClassifier(new CompiledModel(file), file.emergencyHead ? new CompiledEmergencyHead(file.emergencyHead) : null);
 }
 
 function rowFor(text: string, intent: Intent | null, category: Category | null, weight: number): TrainingRow {
@@ -71,6 +74,28 @@ function rowFor(text: string, intent: Intent | null, category: Category | null, 
   const lower = norm.text.toLowerCase();
   const entities = extractEntities(norm.text);
   return { bag: featurize(lower, entities, defaultScanner), intent, category: category ?? 'none', weight };
+}
+
+/** The emergency head's training row for one text. */
+export function headRowFor(text: string, emergency: boolean, weight: number): HeadRow {
+  const norm = normalize(text);
+  const lower = norm.text.toLowerCase();
+  const masked = maskIdioms(lower);
+  const bag = headFeatures(masked, defaultScanner.scan(lower), extractEntities(norm.text), defaultScanner);
+  return { bag, chars: masked.length, emergency, weight };
+}
+
+/**
+ * The texts the emergency head trains on: every training example plus the validation batches that
+ * are not fresh (see examples.ts), each labelled emergency or not.
+ */
+export function headTrainingExamples(): Array<{ text: string; emergency: boolean; source: string }> {
+  const validation = loadExamples(VALIDATION_DIR).filter((e) => !isFreshValidation(e));
+  return [...loadExamples(), ...validation].map((e) => ({
+    text: e.text,
+    emergency: e.intent === 'emergency',
+    source: e.source,
+  }));
 }
 
 /**
@@ -87,7 +112,10 @@ export function trainModelFile(corrections: LabelCorrection[] = []): ModelFile {
   }
   const trained = trainModel(rows);
   const { epochs, ...rest } = trained;
-  return { ...rest, overrides, meta: { examples: examples.length, corrections: corrections.length, epochs } };
+  const headRows = headTrainingExamples().map((e) => headRowFor(e.text, e.emergency, 1));
+  for (const c of corrections) if (c.intent !== null) headRows.push(headRowFor(c.text, c.intent === 'emergency', CORRECTION_WEIGHT));
+  const emergencyHead = trainEmergencyHead(headRows);
+  return { ...rest, emergencyHead, overrides, meta: { examples: examples.length, corrections: corrections.length, epochs } };
 }
 
 /** Writes a model file (creating its folder). */

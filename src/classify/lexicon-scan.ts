@@ -38,18 +38,21 @@ export function buildScanner(lexicons: Record<string, Lexicon>): LexiconScanner 
       node.hits.push(index, weight);
     }
   });
+  // The first level as a table indexed by UTF-16 code unit: most positions start no term, and an
+  // array read is much cheaper than a Map lookup on that hot path.
+  const first: Array<TrieNode | undefined> = new Array<TrieNode | undefined>(0x10000).fill(undefined);
+  for (const [code, node] of root.next) first[code] = node;
   return {
     labels,
     scan(text: string): Float64Array {
       const scores = new Float64Array(labels.length);
       for (let i = 0; i < text.length; i += 1) {
-        let node: TrieNode | undefined = root;
-        for (let j = i; j < text.length && node; j += 1) {
+        let node: TrieNode | undefined = first[text.charCodeAt(i)];
+        for (let j = i + 1; node; j += 1) {
+          const hits = node.hits;
+          for (let h = 0; h < hits.length; h += 2) scores[hits[h]!]! += hits[h + 1]!;
+          if (j >= text.length) break;
           node = node.next.get(text.charCodeAt(j));
-          if (node) {
-            const hits = node.hits;
-            for (let h = 0; h < hits.length; h += 2) scores[hits[h]!]! += hits[h + 1]!;
-          }
         }
       }
       return scores;
@@ -61,9 +64,12 @@ function prefixed(prefix: string, lexicons: Record<string, Lexicon>): Record<str
   return Object.fromEntries(Object.entries(lexicons).map(([k, v]) => [`${prefix}${k}`, v]));
 }
 
-/** The scanner over the repository's category and intent lexicons. */
-export const defaultScanner: LexiconScanner = buildScanner({
+/** The repository's category and intent lexicons, by label. */
+export const DEFAULT_LEXICONS: Record<string, Lexicon> = {
   ...prefixed('cat:', CATEGORY_LEXICON),
   'cat:none': BENIGN_LEXICON,
   ...prefixed('intent:', INTENT_LEXICON),
-});
+};
+
+/** The scanner over the repository's category and intent lexicons. */
+export const defaultScanner: LexiconScanner = buildScanner(DEFAULT_LEXICONS);

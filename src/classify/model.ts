@@ -24,6 +24,14 @@ export const ModelFileSchema = z.object({
   /** One row per feature: intents.length + categories.length weights. */
   weights: z.array(z.array(z.number())),
   /** Officers' corrections, keyed by normalized lower-cased text: they win over every other stage. */
+  /** The binary emergency head (emergency-head.ts); absent in files written before it existed. */
+  emergencyHead: z
+    .object({
+      features: z.array(z.number().int().min(0)),
+      weights: z.array(z.number()),
+      meta: z.object({ positives: z.number().int(), rows: z.number().int(), epochs: z.number().int(), maxChars: z.number().int() }),
+    })
+    .optional(),
   overrides: z.record(z.string(), z.object({ intent: z.enum(INTENTS).nullable(), category: z.enum(CATEGORIES).nullable() })),
   meta: z.object({ examples: z.number().int(), corrections: z.number().int(), epochs: z.number().int() }),
 });

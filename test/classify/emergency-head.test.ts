@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_PATH, headRowFor, loadClassifier } from '../../src/classify/index.ts';
+import { CompiledEmergencyHead, trainEmergencyHead } from '../../src/classify/emergency-head.ts';
+import { factorByFirstChar } from '../../src/classify/emergency.ts';
+import { ModelFileSchema } from '../../src/classify/model.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('emergency head', () => {
+  it('is in the committed model, and trains deterministically', () => {
+    const file = ModelFileSchema.parse(JSON.parse(fs.readFileSync(DEFAULT_MODEL_PATH, 'utf8')));
+    expect(file.emergencyHead?.features.length).toBeGreaterThan(1000);
+    expect(file.emergencyHead?.meta.maxChars).toBeGreaterThan(20);
+    const rows = [
+      headRowFor('我不想活了', true, 1),
+      headRowFor('有人拿刀在砍人', true, 1),
+      headRowFor('今天天气不错', false, 1),
+      headRowFor('笑死我了这个视频', false, 1),
+    ];
+    expect(JSON.stringify(trainEmergencyHead(rows))).toBe(JSON.stringify(trainEmergencyHead(rows)));
+    const head = new CompiledEmergencyHead(trainEmergencyHead(rows));
+    expect(head.score(rows[0]!.bag)).toBeGreaterThan(head.score(rows[2]!.bag));
+  });
+
+  it('a model file without a head (written before it existed) still loads: rules only', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'np-head-'));
+    dirs.push(dir);
+    const file = JSON.parse(fs.readFileSync(DEFAULT_MODEL_PATH, 'utf8')) as Record<string, unknown>;
+    delete file.emergencyHead;
+    const out = path.join(dir, 'model.json');
+    fs.writeFileSync(out, JSON.stringify(file));
+    const classifier = loadClassifier({ modelPath: out });
+    expect(classifier.classify('我不想活了，药都准备好了').intent).toBe('emergency');
+    expect(classifier.classify('笑死，这题好难').intent).not.toBe('emergency');
+  });
+
+  it('never fires on idioms, film or game talk', () => {
+    const c = loadClassifier();
+    for (const text of ['笑死我了', '累死了，今天加班到十点', '救命这题好难', '这部电影里主角最后跳楼了，好虐', '游戏里我一刀砍死了boss']) {
+      expect(c.classify(text).intent, text).not.toBe('emergency');
+    }
+  });
+});
+
+describe('factorByFirstChar', () => {
+  it('splits an opening group of plain words and still matches exactly the same texts', () => {
+    const re = /(?:安眠药|药)[^。]{0,4}攒(?:了|够)|(?:打|揍)(?<![拨呼敲][打揍])(?:我|他)(?!们)|(?:了)?走|^救命$/;
+    const factored = factorByFirstChar(re);
+    expect(factored.source).not.toBe(re.source);
+    const texts = ['安眠药都攒够了', '药我攒了', '他打我了', '呼打我', '打我们', '了走', '走', '救命', '救命啊', '攒了药', ''];
+    for (const t of texts) expect(factored.test(t), t).toBe(re.test(t));
+  });
+});
