@@ -8,7 +8,7 @@
  * A failed call that surely did not send (an error answer) moves the row back to `approved` and retries;
  * 429 delays without using an attempt; a blocked recipient or closed window is `undeliverable`.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { OutboundMessage } from '../domain/schemas.ts';
 import type { Platform, ReplyKind } from '../domain/vocabulary.ts';
 import { PermanentError, RetryLaterError, UndeliverableError } from '../errors.ts';
@@ -37,7 +37,7 @@ export function createDeliverHandler(deps: DeliverDeps): Handler<'deliver' | 'de
   const { store } = deps;
   return async (job) => {
     const id = job.payload.deliveryId;
-    const row = store.db.select().from(deliveries).where(eq(deliveries.id, id)).get();
+    const row = store.prepared('deliver.byId', (db) => db.select().from(deliveries).where(eq(deliveries.id, sql.placeholder('id'))).prepare()).get({ id });
     if (!row) throw new PermanentError(`delivery ${id} not found`);
     if (row.status === 'sending') {
       const marked = store.db.update(deliveries).set({ status: 'uncertain', lastError: 'worker stopped during the platform call' }).where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending'))).run();
