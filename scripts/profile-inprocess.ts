@@ -35,16 +35,18 @@ if (profileOut) {
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
 }
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const res = await sendMessages(base, msgs, { concurrency: 32 });
 const tPosted = performance.now();
 await waitDrained(db, 100 + n, 600_000, 10);
 const t1 = performance.now();
+const cpu = process.cpuUsage(cpu0);
 if (profileOut) {
   const { profile } = await session.post('Profiler.stop');
   fs.writeFileSync(profileOut, JSON.stringify(profile));
 }
-console.log(JSON.stringify({ n, postedMs: Math.round(tPosted - t0), totalMs: Math.round(t1 - t0), msgsPerSec: Math.round(n / ((t1 - t0) / 1000)), ingestPerSec: Math.round(n / ((tPosted - t0) / 1000)), retries: res.retries, rssMb: Math.round(process.memoryUsage().rss / 1e6) }));
+console.log(JSON.stringify({ n, postedMs: Math.round(tPosted - t0), totalMs: Math.round(t1 - t0), msgsPerSec: Math.round(n / ((t1 - t0) / 1000)), ingestPerSec: Math.round(n / ((tPosted - t0) / 1000)), retries: res.retries, rssMb: Math.round(process.memoryUsage().rss / 1e6), cpuMsPerMsg: +((cpu.user + cpu.system) / 1000 / n).toFixed(2) }));
 await app.stop();
 store.close();
 db.close();
