@@ -25,6 +25,7 @@ import { ReviewService } from './review/service.ts';
 import { openStore, type Store } from './store/db.ts';
 import { deliveries, messages } from './store/schema.ts';
 import { createDeliverHandler } from './workers/deliver.ts';
+import type { BreakerOptions } from './workers/outage.ts';
 import { createDispatcher, type Dispatcher } from './workers/dispatch.ts';
 import { createNotifyHandler } from './workers/notify.ts';
 import { createTriageHandler, type MessageClassifier } from './workers/triage.ts';
@@ -43,6 +44,8 @@ export interface AppOptions {
   readonly classifier?: MessageClassifier;
   readonly now?: () => Date;
   readonly sweepIntervalMs?: number;
+  /** Outage detection for sends (tests shorten the probe intervals). */
+  readonly outage?: BreakerOptions;
 }
 
 export interface App {
@@ -171,7 +174,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       const d = store.db.select({ draftId: deliveries.draftId }).from(deliveries).where(eq(deliveries.id, deliveryId)).get();
       if (d) await dispatcher.announce(d.draftId, 'trouble');
     };
-    const deliver = createDeliverHandler({ store, adapters, logger, metrics, now, onTrouble });
+    const deliver = createDeliverHandler({ store, adapters, logger, metrics, now, onTrouble, ...(options.outage ? { outage: options.outage } : {}) });
     const workers = role === 'worker' ? Math.max(1, config.workers) : config.workers;
     if (workers > 0) {
       q.process('triage', createTriageHandler({ store, config, classifier, replies, rebuttals, dispatcher, logger, metrics, now }), { concurrency: workers });

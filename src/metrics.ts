@@ -21,7 +21,7 @@ export function createMetrics(queue?: () => JobQueue | undefined): Metrics {
     triaged: new Counter({ name: 'netpatrol_messages_triaged_total', help: 'Messages triaged, by intent', labelNames: ['intent'], registers: [registry] }),
     triageSeconds: new Histogram({ name: 'netpatrol_triage_seconds', help: 'Time to triage one message', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1], registers: [registry] }),
     sent: new Counter({ name: 'netpatrol_replies_sent_total', help: 'Replies delivered, by platform and kind', labelNames: ['platform', 'kind'], registers: [registry] }),
-    deliveryFailures: new Counter({ name: 'netpatrol_delivery_failures_total', help: 'Delivery attempts that did not send, by outcome (retry|rate_limited|undeliverable|uncertain)', labelNames: ['platform', 'outcome'], registers: [registry] }),
+    deliveryFailures: new Counter({ name: 'netpatrol_delivery_failures_total', help: 'Delivery attempts that did not send, by outcome (retry|rate_limited|outage|undeliverable|uncertain|failed)', labelNames: ['platform', 'outcome'], registers: [registry] }),
     firstResponseSeconds: new Histogram({ name: 'netpatrol_first_response_seconds', help: 'Inbound message received → first reply sent', buckets: [0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 3600], registers: [registry] }),
   };
   const depth = new Gauge({

@@ -3,7 +3,7 @@
  * default 10) join the sender's open case, so a tip sent as several messages and screenshots is one
  * case. Every function here runs inside the caller's write transaction.
  */
-import { and, desc, eq, gte, inArray } from 'drizzle-orm';
+import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import type { Category, Intent } from '../domain/vocabulary.ts';
 import type { Store } from '../store/db.ts';
 import { appendAudit } from '../store/audit.ts';
@@ -36,21 +36,24 @@ export interface CaseRequest {
 /** The sender's open case still within the join window, if any. */
 export function findJoinableCase(store: Store, req: Pick<CaseRequest, 'account' | 'platform' | 'senderId' | 'at' | 'joinWindowMs'>): CaseRow | undefined {
   if (req.joinWindowMs <= 0) return undefined;
-  return store.db
-    .select()
-    .from(cases)
-    .where(
-      and(
-        eq(cases.account, req.account),
-        eq(cases.platform, req.platform),
-        eq(cases.senderId, req.senderId),
-        inArray(cases.status, ['open']),
-        gte(cases.lastMessageAt, req.at.getTime() - req.joinWindowMs),
-      ),
-    )
-    .orderBy(desc(cases.lastMessageAt))
-    .limit(1)
-    .get();
+  const q = store.prepared('cases.joinable', (db) =>
+    db
+      .select()
+      .from(cases)
+      .where(
+        and(
+          eq(cases.account, sql.placeholder('account')),
+          eq(cases.platform, sql.placeholder('platform')),
+          eq(cases.senderId, sql.placeholder('senderId')),
+          eq(cases.status, 'open'),
+          gte(cases.lastMessageAt, sql.placeholder('since')),
+        ),
+      )
+      .orderBy(desc(cases.lastMessageAt))
+      .limit(1)
+      .prepare(),
+  );
+  return q.get({ account: req.account, platform: req.platform, senderId: req.senderId, since: req.at.getTime() - req.joinWindowMs });
 }
 
 /** Opens a new case or extends the joinable one. Returns the case and whether it is new. */
@@ -66,8 +69,11 @@ export function openOrExtendCase(store: Store, req: CaseRequest): { row: CaseRow
       ...(upgrade ? { intent: req.intent, category: req.category ?? existing.category } : {}),
       ...(!upgrade && !existing.category && req.category ? { category: req.category } : {}),
     };
-    store.db.update(cases).set(patch).where(eq(cases.id, existing.id)).run();
-    return { row: { ...existing, ...patch }, isNew: false };
+    const row = { ...existing, ...patch };
+    store
+      .stmt('UPDATE cases SET last_message_at = ?, updated_at = ?, anonymous = ?, intent = ?, category = ? WHERE id = ?')
+      .run(row.lastMessageAt, row.updatedAt, row.anonymous ? 1 : 0, row.intent, row.category, row.id);
+    return { row, isNew: false };
   }
   const row: CaseRow = {
     id: newId(),
@@ -86,7 +92,12 @@ export function openOrExtendCase(store: Store, req: CaseRequest): { row: CaseRow
     lastMessageAt: at,
     closedAt: null,
   };
-  store.db.insert(cases).values(row).run();
+  store
+    .stmt(
+      `INSERT INTO cases (id, number, account, platform, conversation_id, sender_id, intent, category, status, anonymous, department, opened_at, updated_at, last_message_at, closed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(row.id, row.number, row.account, row.platform, row.conversationId, row.senderId, row.intent, row.category, row.status, row.anonymous ? 1 : 0, row.department, row.openedAt, row.updatedAt, row.lastMessageAt, row.closedAt);
   appendAudit(store, {
     account: req.account,
     actor: 'system',
@@ -100,9 +111,9 @@ export function openOrExtendCase(store: Store, req: CaseRequest): { row: CaseRow
 }
 
 export function caseByNumber(store: Store, number: string): CaseRow | undefined {
-  return store.db.select().from(cases).where(eq(cases.number, number.toUpperCase())).get();
+  return store.prepared('cases.byNumber', (db) => db.select().from(cases).where(eq(cases.number, sql.placeholder('number'))).prepare()).get({ number: number.toUpperCase() });
 }
 
 export function caseById(store: Store, id: string): CaseRow | undefined {
-  return store.db.select().from(cases).where(eq(cases.id, id)).get();
+  return store.prepared('cases.byId', (db) => db.select().from(cases).where(eq(cases.id, sql.placeholder('id'))).prepare()).get({ id });
 }

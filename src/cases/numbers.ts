@@ -24,8 +24,8 @@ export function localDay(at: Date, timezone: string): string {
 /** Takes the next number. Must run inside the caller's write transaction. */
 export function nextCaseNumber(store: Store, opts: { account: string; prefix: string; timezone: string; at: Date }): string {
   const day = localDay(opts.at, opts.timezone);
-  const row = store.sqlite
-    .prepare(`INSERT INTO case_counters (account, day, seq) VALUES (?, ?, 1) ON CONFLICT(account, day) DO UPDATE SET seq = seq + 1 RETURNING seq`)
+  const row = store
+    .stmt(`INSERT INTO case_counters (account, day, seq) VALUES (?, ?, 1) ON CONFLICT(account, day) DO UPDATE SET seq = seq + 1 RETURNING seq`)
     .get(opts.account, day) as { seq: number };
   if (row.seq > 999_999) throw new Error(`case sequence for ${opts.account} on ${day} is exhausted`);
   return `${opts.prefix}${day}${String(row.seq).padStart(6, '0')}`;

@@ -4,38 +4,7 @@
  * Traditional characters, in full-width forms or with the usual obfuscations classifies the same
  * as its plain Simplified form.
  */
-import * as OpenCC from 'opencc-js';
-
-/** Converters are built once per process: building one costs milliseconds, using one microseconds. */
-const fromTaiwan = OpenCC.Converter({ from: 'tw', to: 'cn' });
-/** Hong Kong variants the Taiwan table leaves alone (櫃枱 → 柜枱 → 柜台). */
-const fromHongKong = OpenCC.Converter({ from: 'hk', to: 'cn' });
-const toSimplified = (text: string): string => fromHongKong(fromTaiwan(text));
-
-/**
- * Per-character tables, built once from opencc-js: TRAD[c] = 1 when c is a Traditional form (it
- * changes under t→s), SIMP[c] = 1 when c is a Simplified form (it changes under s→t). They let the
- * common case — a Simplified message — skip the (slower) phrase converter, and decide whether a text
- * is mostly Traditional without converting it twice.
- */
-const TRAD = new Uint8Array(0x10000);
-const SIMP = new Uint8Array(0x10000);
-{
-  const charT2s = OpenCC.Converter({ from: 't', to: 'cn' });
-  const charS2t = OpenCC.Converter({ from: 'cn', to: 't' });
-  const codes: number[] = [];
-  for (let c = 0x3400; c <= 0x9fff; c += 1) codes.push(c);
-  for (let c = 0xf900; c <= 0xfaff; c += 1) codes.push(c);
-  const chars = codes.map((c) => String.fromCharCode(c));
-  const joined = chars.join('\n');
-  const asSimp = charT2s(joined).split('\n');
-  const asTrad = charS2t(joined).split('\n');
-  codes.forEach((c, i) => {
-    const ch = chars[i]!;
-    if (asSimp.length === chars.length ? asSimp[i] !== ch : charT2s(ch) !== ch) TRAD[c] = 1;
-    if (asTrad.length === chars.length ? asTrad[i] !== ch : charS2t(ch) !== ch) SIMP[c] = 1;
-  });
-}
+import { scriptCounts, toSimplified } from '../util/script.ts';
 
 export interface NormalizedText {
   /** Simplified, half-width, de-obfuscated text. */
@@ -123,17 +92,9 @@ export function normalize(input: string): NormalizedText {
     s = s.replace(DECORATIVE, ' ');
   }
 
-  let tradChars = 0;
-  let simpChars = 0;
-  for (let i = 0; i < s.length; i += 1) {
-    const c = s.charCodeAt(i);
-    tradChars += TRAD[c]!;
-    simpChars += SIMP[c]!;
-  }
-  const traditional = tradChars > simpChars;
-  // tw→cn turns the Simplified 么 into 幺 (「是真的么」 → 「是真的幺」) when a message mixes scripts:
-  // convert around it.
-  if (tradChars > 0) s = s.includes('么') ? s.split('么').map(toSimplified).join('么') : toSimplified(s);
+  const counts = scriptCounts(s);
+  const traditional = counts.traditional > counts.simplified;
+  if (counts.traditional > 0) s = toSimplified(s);
 
   const gaps = GAP_CHAR.test(s);
   if (gaps) s = s.replace(HAN_GAP, '$1');

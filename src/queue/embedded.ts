@@ -124,24 +124,44 @@ export class EmbeddedQueue implements JobQueue {
 
   private async loop<Q extends QueueName>(queue: Q, handler: Handler<Q>): Promise<void> {
     let lastStallCheck = 0;
-    while (!this.closing) {
-      const now = this.now();
-      if (now - lastStallCheck > this.leaseMs / 2) {
-        this.stmts.reclaimStalled.run(now, queue, now);
-        lastStallCheck = now;
+    // The job whose handler just succeeded: deleted in the same transaction that claims the next one
+    // (one commit instead of two per job). Until then it stays active under its lease, so a crash in
+    // between only runs it again — handlers are idempotent (at least once).
+    let done: number | null = null;
+    try {
+      while (!this.closing) {
+        const now = this.now();
+        if (now - lastStallCheck > this.leaseMs / 2) {
+          this.stmts.reclaimStalled.run(now, queue, now);
+          lastStallCheck = now;
+        }
+        const row = this.completeAndClaim(done, queue, now);
+        done = null;
+        if (!row) {
+          await this.sleep(queue);
+          continue;
+        }
+        done = await this.run(queue, row, handler);
+        // Let I/O (HTTP intake, adapters) in between jobs: without this a backlog starves the event loop.
+        await setImmediate();
       }
-      const row = this.stmts.claim.get(now + this.leaseMs, now, queue, now) as JobRow | undefined;
-      if (!row) {
-        await this.sleep(queue);
-        continue;
-      }
-      await this.run(queue, row, handler);
-      // Let I/O (HTTP intake, adapters) in between jobs: without this a backlog starves the event loop.
-      await setImmediate();
+    } finally {
+      if (done !== null) this.stmts.complete.run(done);
     }
   }
 
-  private async run<Q extends QueueName>(queue: Q, row: JobRow, handler: Handler<Q>): Promise<void> {
+  private completeAndClaim(done: number | null, queue: QueueName, now: number): JobRow | undefined {
+    if (done === null) return this.stmts.claim.get(now + this.leaseMs, now, queue, now) as JobRow | undefined;
+    return this.store.sqlite
+      .transaction(() => {
+        this.stmts.complete.run(done);
+        return this.stmts.claim.get(now + this.leaseMs, now, queue, now) as JobRow | undefined;
+      })
+      .immediate();
+  }
+
+  /** Runs one claimed job; returns its seq when it succeeded (the caller deletes it), else null. */
+  private async run<Q extends QueueName>(queue: Q, row: JobRow, handler: Handler<Q>): Promise<number | null> {
     const heartbeat = setInterval(() => {
       try {
         this.stmts.extend.run(this.now() + this.leaseMs, row.seq);
@@ -153,7 +173,7 @@ export class EmbeddedQueue implements JobQueue {
     try {
       const payload = parsePayload(queue, JSON.parse(row.payload));
       await handler({ id: row.id.slice(queue.length + 1), queue, payload, attempt: row.attempts });
-      this.stmts.complete.run(row.seq);
+      return row.seq;
     } catch (err) {
       const now = this.now();
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -166,6 +186,7 @@ export class EmbeddedQueue implements JobQueue {
         this.stmts.retry.run(now + backoffMs(row.attempts), 0, message, now, row.seq);
         this.options.logger?.warn({ queue, jobId: row.id, attempts: row.attempts, err: message }, 'job failed; will retry');
       }
+      return null;
     } finally {
       clearInterval(heartbeat);
     }

@@ -104,7 +104,7 @@ export function createRebuttalMatcher(store: Store, opts: { high?: number; middl
   let stamp = '';
 
   const currentStamp = () => {
-    const r = store.sqlite.prepare('SELECT COUNT(*) AS c, COALESCE(MAX(updated_at), 0) AS u FROM rebuttals').get() as { c: number; u: number };
+    const r = store.stmt('SELECT COUNT(*) AS c, COALESCE(MAX(updated_at), 0) AS u FROM rebuttals').get() as { c: number; u: number };
     return `${r.c}/${r.u}`;
   };
   const refresh = () => {

@@ -4,9 +4,7 @@
  * Chinese numerals as digits (八级 = 8级). Both the library's claims and citizens' messages go
  * through the same function, so what it does is symmetric.
  */
-import * as OpenCC from 'opencc-js';
-
-const t2s = OpenCC.Converter({ from: 't', to: 'cn' });
+import { toSimplified } from '../util/script.ts';
 
 /** Phrases that frame a question but say nothing about the claim (after t→s). Longest first. */
 const FILLERS = [
@@ -39,7 +37,7 @@ function chineseNumber(run: string): number {
  * neither Han, Latin letter nor digit → one space.
  */
 export function normalizeForMatch(text: string): string {
-  let s: string = t2s(text.normalize('NFKC')).toLowerCase();
+  let s: string = toSimplified(text.normalize('NFKC')).toLowerCase();
   for (const f of FILLERS) s = s.split(f).join(' ');
   // Runs with a numeral other than 一 (一 alone is mostly a word: 一律, 一刀切).
   s = s.replace(/[零〇一二两三四五六七八九十百千]+/g, (run: string) => (/[二两三四五六七八九十百千]/.test(run) ? String(chineseNumber(run)) : run));

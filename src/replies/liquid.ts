@@ -4,7 +4,7 @@
  * limits. A template can only print the variables it is given; no code runs from a template.
  */
 import { Liquid, type Template } from 'liquidjs';
-import * as OpenCC from 'opencc-js';
+import { toTraditionalTw } from '../util/script.ts';
 
 export const liquid = new Liquid({
   strictVariables: true,
@@ -44,17 +44,9 @@ export function renderParsed(tpl: ParsedTemplate, scope: Record<string, unknown>
   return String(liquid.renderSync(tpl, scope));
 }
 
-const s2t = OpenCC.Converter({ from: 'cn', to: 'twp' });
-const t2s = OpenCC.Converter({ from: 't', to: 'cn' });
-
 /** Simplified → Traditional (Taiwan standard with its phrases, 「」 quotes), used for templates lacking a zh-Hant file. */
 export function toTraditional(text: string): string {
-  return s2t(text).replace(/“/g, '「').replace(/”/g, '」').replace(/賬(?=[號戶])/g, '帳');
-}
-
-/** Traditional → Simplified. */
-export function toSimplified(text: string): string {
-  return t2s(text);
+  return toTraditionalTw(text).replace(/“/g, '「').replace(/”/g, '」').replace(/賬(?=[號戶])/g, '帳');
 }
 
 /** Tidies rendered text: no trailing spaces, at most one blank line in a row, no outer blank lines. */

@@ -197,8 +197,8 @@ export class TemplateRegistry {
   ) {}
 
   private refresh(): void {
-    const row = this.store.sqlite
-      .prepare('SELECT COALESCE(MAX(id), 0) AS m, COUNT(*) AS c FROM template_versions')
+    const row = this.store
+      .stmt('SELECT COALESCE(MAX(id), 0) AS m, COUNT(*) AS c FROM template_versions')
       .get() as { m: number; c: number };
     const stamp = `${row.m}/${row.c}`;
     if (stamp === this.stamp && this.current.size > 0) return;

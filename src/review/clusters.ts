@@ -25,23 +25,27 @@ export function fingerprint(normalized: string): string {
 
 /** The pending leader this draft should join, if any. Call inside the write transaction. */
 export function findClusterLeader(store: Store, d: { account: string; kind: string; templateKey: string | null; fingerprint: string; at: number }): DraftRow | undefined {
-  return store.db
-    .select()
-    .from(drafts)
-    .where(
-      and(
-        eq(drafts.account, d.account),
-        eq(drafts.status, 'pending'),
-        eq(drafts.kind, d.kind),
-        d.templateKey ? eq(drafts.templateKey, d.templateKey) : sql`${drafts.templateKey} IS NULL`,
-        gt(drafts.createdAt, d.at - CLUSTER_WINDOW_MS),
-        sql`json_extract(${drafts.data}, '$.fingerprint') = ${d.fingerprint}`,
-        sql`json_extract(${drafts.data}, '$.clusterLeader') IS NULL`,
-      ),
-    )
-    .orderBy(drafts.createdAt)
-    .limit(1)
-    .get();
+  const withTemplate = d.templateKey !== null;
+  const q = store.prepared(`clusters.leader.${withTemplate ? 'template' : 'none'}`, (db) =>
+    db
+      .select()
+      .from(drafts)
+      .where(
+        and(
+          eq(drafts.account, sql.placeholder('account')),
+          eq(drafts.status, 'pending'),
+          eq(drafts.kind, sql.placeholder('kind')),
+          withTemplate ? eq(drafts.templateKey, sql.placeholder('templateKey')) : sql`${drafts.templateKey} IS NULL`,
+          gt(drafts.createdAt, sql.placeholder('since')),
+          sql`json_extract(${drafts.data}, '$.fingerprint') = ${sql.placeholder('fingerprint')}`,
+          sql`json_extract(${drafts.data}, '$.clusterLeader') IS NULL`,
+        ),
+      )
+      .orderBy(drafts.createdAt)
+      .limit(1)
+      .prepare(),
+  );
+  return q.get({ account: d.account, kind: d.kind, templateKey: d.templateKey ?? '', since: d.at - CLUSTER_WINDOW_MS, fingerprint: d.fingerprint });
 }
 
 /** Pending members of a leader's cluster. */
@@ -55,6 +59,10 @@ export function clusterMembers(store: Store, leaderId: string): DraftRow[] {
 
 /** How many drafts a card stands for (the leader plus its members, decided or not). */
 export function clusterSize(store: Store, leaderId: string): number {
-  const r = store.db.select({ n: sql<number>`count(*)` }).from(drafts).where(sql`json_extract(${drafts.data}, '$.clusterLeader') = ${leaderId}`).get();
+  const r = store
+    .prepared('clusters.size', (db) =>
+      db.select({ n: sql<number>`count(*)` }).from(drafts).where(sql`json_extract(${drafts.data}, '$.clusterLeader') = ${sql.placeholder('leader')}`).prepare(),
+    )
+    .get({ leader: leaderId });
   return 1 + (r?.n ?? 0);
 }

@@ -21,6 +21,11 @@ export interface Store {
   readonly path: string;
   /** A prepared statement for `sql`, prepared once per connection (hot paths skip drizzle's builder). */
   stmt(sql: string): Database.Statement;
+  /**
+   * A drizzle query built and prepared once per connection under `key` (values bound later through
+   * `sql.placeholder`): typed rows without re-building and re-preparing the SQL on every call.
+   */
+  prepared<T>(key: string, build: (db: Db) => T): T;
   close(): void;
 }
 
@@ -41,6 +46,7 @@ export function openStore(file: string, options: { migrate?: boolean } = {}): St
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   let closed = false;
   const statements = new Map<string, Database.Statement>();
+  const queries = new Map<string, unknown>();
   return {
     db,
     sqlite,
@@ -52,6 +58,14 @@ export function openStore(file: string, options: { migrate?: boolean } = {}): St
         statements.set(sql, st);
       }
       return st;
+    },
+    prepared<T>(key: string, build: (d: Db) => T): T {
+      let q = queries.get(key) as T | undefined;
+      if (q === undefined) {
+        q = build(db);
+        queries.set(key, q);
+      }
+      return q;
     },
     close() {
       if (closed) return;

@@ -124,6 +124,8 @@ export const drafts = sqliteTable(
     index('drafts_inbound').on(t.inboundMessageId),
     index('drafts_account_decided').on(t.account, t.decidedAt),
     index('drafts_account_kind_created').on(t.account, t.kind, t.createdAt),
+    // Cluster sizes and members are looked up by leader on every clustered draft (see review/clusters.ts).
+    index('drafts_cluster_leader').on(sql`json_extract(${t.data}, '$.clusterLeader')`),
   ],
 );
 

@@ -7,8 +7,13 @@
  * it, so the row becomes `uncertain`, is never sent again automatically, and officers are told.
  * A failed call that surely did not send (an error answer) moves the row back to `approved` and retries;
  * 429 delays without using an attempt; a blocked recipient or closed window is `undeliverable`.
+ *
+ * Outages and order: when a platform keeps failing, a {@link SendBreaker} holds its deliveries back
+ * (no attempts used) until a probe gets through, so a platform down for minutes loses nothing; and a
+ * reply is not sent while an earlier reply to the same conversation is still waiting, so citizens read
+ * them in the order they were made. Across conversations the queue's priorities decide (emergencies first).
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { OutboundMessage } from '../domain/schemas.ts';
 import type { Platform, ReplyKind } from '../domain/vocabulary.ts';
 import { PermanentError, RetryLaterError, UndeliverableError } from '../errors.ts';
@@ -19,6 +24,7 @@ import type { Handler } from '../queue/port.ts';
 import { appendAudit } from '../store/audit.ts';
 import { transaction, type Store } from '../store/db.ts';
 import { deliveries } from '../store/schema.ts';
+import { SendBreaker, type BreakerOptions } from './outage.ts';
 
 export interface DeliverDeps {
   readonly store: Store;
@@ -30,14 +36,20 @@ export interface DeliverDeps {
   readonly now?: () => Date;
   /** Attempts after which a transient failure is final (must match the queue's attempts). */
   readonly maxAttempts?: number;
+  /** Outage detection (thresholds and probe intervals); tests shorten the intervals. */
+  readonly outage?: BreakerOptions;
 }
+
+/** Wait before looking again when an earlier reply to the same conversation is still on its way. */
+const ORDER_WAIT_MS = 25;
 
 export function createDeliverHandler(deps: DeliverDeps): Handler<'deliver' | 'deliver-local'> {
   const now = deps.now ?? (() => new Date());
   const { store } = deps;
+  const breaker = new SendBreaker({ now: () => now().getTime(), ...deps.outage });
   return async (job) => {
     const id = job.payload.deliveryId;
-    const row = store.db.select().from(deliveries).where(eq(deliveries.id, id)).get();
+    const row = store.prepared('deliver.byId', (db) => db.select().from(deliveries).where(eq(deliveries.id, sql.placeholder('id'))).prepare()).get({ id });
     if (!row) throw new PermanentError(`delivery ${id} not found`);
     if (row.status === 'sending') {
       const marked = store.db.update(deliveries).set({ status: 'uncertain', lastError: 'worker stopped during the platform call' }).where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending'))).run();
@@ -51,6 +63,14 @@ export function createDeliverHandler(deps: DeliverDeps): Handler<'deliver' | 'de
     if (row.status !== 'approved') return;
     const adapter = deps.adapters.get(row.platform);
     if (!adapter) throw new Error(`no ${row.platform} adapter in this process`);
+
+    // Order per conversation: an earlier reply still approved or being sent goes first.
+    const earlier = store
+      .stmt(`SELECT 1 AS x FROM deliveries WHERE platform = ? AND conversation_id = ? AND status IN ('approved', 'sending') AND rowid < (SELECT rowid FROM deliveries WHERE id = ?) LIMIT 1`)
+      .get(row.platform, row.conversationId, id);
+    if (earlier) throw new RetryLaterError('an earlier reply to this conversation goes first', Math.max(ORDER_WAIT_MS, breaker.resumeInMs(row.platform)));
+    const admission = breaker.admit(row.platform);
+    if (!admission.send) throw new RetryLaterError(`${row.platform} is down; waiting for it to come back`, admission.waitMs);
 
     const claimed = store.stmt("UPDATE deliveries SET status = 'sending', sending_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'approved'").run(now().getTime(), id);
     if (claimed.changes !== 1) return;
@@ -74,6 +94,7 @@ export function createDeliverHandler(deps: DeliverDeps): Handler<'deliver' | 'de
         store.stmt("UPDATE deliveries SET status = 'sent', sent_at = ?, platform_message_id = ?, last_error = NULL WHERE id = ?").run(sentAt.getTime(), result.platformMessageId ?? null, id);
         appendAudit(store, { account: row.account, actor: 'system', action: 'delivery.sent', subjectType: 'delivery', subjectId: id, data: { draftId: row.draftId, kind: row.kind, platform: row.platform }, at: sentAt });
       });
+      breaker.success(row.platform);
       deps.metrics?.sent.inc({ platform: row.platform, kind: row.kind });
       observeFirstResponse(deps, row, sentAt);
     } catch (err) {
@@ -86,6 +107,13 @@ export function createDeliverHandler(deps: DeliverDeps): Handler<'deliver' | 'de
         deps.metrics?.deliveryFailures.inc({ platform: row.platform, outcome: 'undeliverable' });
         await deps.onTrouble?.(id, 'undeliverable', err.reason);
         return;
+      }
+      const outageWait = err instanceof RetryLaterError || err instanceof PermanentError ? null : breaker.failure(row.platform);
+      if (outageWait !== null) {
+        // The platform is down: back to approved, wait for the next probe without using an attempt.
+        store.stmt("UPDATE deliveries SET status = 'approved', last_error = ? WHERE id = ? AND status = 'sending'").run(reason, id);
+        deps.metrics?.deliveryFailures.inc({ platform: row.platform, outcome: 'outage' });
+        throw new RetryLaterError(`${row.platform} is down (${reason}); waiting for it to come back`, outageWait);
       }
       const final = !(err instanceof RetryLaterError) && (err instanceof PermanentError || job.attempt >= (deps.maxAttempts ?? 8));
       store.db.update(deliveries).set({ status: final ? 'failed' : 'approved', lastError: reason }).where(and(eq(deliveries.id, id), eq(deliveries.status, 'sending'))).run();

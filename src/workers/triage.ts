@@ -4,7 +4,7 @@
  * dispatched again (deterministic job ids make that a no-op when they exist).
  * Decisions are data: the classifier and the reply engine are pure; this module only stores and queues.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../config/index.ts';
 import type { CaseStatus, Classification } from '../domain/schemas.ts';
 import type { Category, Intent } from '../domain/vocabulary.ts';
@@ -50,6 +50,11 @@ export interface TriageDeps {
 export function classifiableText(m: Pick<MessageRow, 'text' | 'attachments'>): string {
   const captions = (m.attachments as { caption?: string }[]).map((a) => a.caption ?? '').filter(Boolean);
   return [m.text, ...captions].join('\n').trim();
+}
+
+/** The stored message by id (a prepared query: triage reads it twice per message). */
+function messageById(store: Store, id: string): MessageRow | undefined {
+  return store.prepared('triage.messageById', (db) => db.select().from(messages).where(eq(messages.id, sql.placeholder('id'))).prepare()).get({ id });
 }
 
 /** Outcome of one triage, for tests and logs. */
@@ -127,7 +132,7 @@ function overRateLimit(store: Store, m: MessageRow, perMinute: number): { over: 
  */
 export function triageMessage(deps: TriageDeps, messageId: string, at: Date): TriageOutcome | null {
   const { store, config } = deps;
-  const pre = store.db.select().from(messages).where(eq(messages.id, messageId)).get();
+  const pre = messageById(store, messageId);
   if (!pre) throw new PermanentError(`message ${messageId} not found`);
   if (pre.status !== 'received') return null;
 
@@ -149,7 +154,7 @@ export function triageMessage(deps: TriageDeps, messageId: string, at: Date): Tr
   const locale: Locale = classification.traditional ? 'zh-Hant' : 'zh-Hans';
 
   return transaction(store, () => {
-    const m = store.db.select().from(messages).where(eq(messages.id, messageId)).get();
+    const m = messageById(store, messageId);
     if (!m || m.status !== 'received') return null;
     const intent = classification.intent as Intent;
     const category = classification.category as Category | null;

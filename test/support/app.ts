@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { addOfficer } from '../../src/officers/officers.ts';
 import type { Adapter } from '../../src/ports/adapter.ts';
+import type { BreakerOptions } from '../../src/workers/outage.ts';
 import { createConsoleAdapter, type ConsoleAdapter } from '../../adapters/console/index.ts';
 import { createHttpAdapter } from '../../adapters/http/index.ts';
 import { tempStore, type TempStore } from './store.ts';
@@ -30,7 +31,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(opts: { env?: Record<string, string>; redisUrl?: string; extraAdapters?: Adapter[]; now?: () => Date; sweepIntervalMs?: number } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { env?: Record<string, string>; redisUrl?: string; extraAdapters?: Adapter[]; now?: () => Date; sweepIntervalMs?: number; outage?: BreakerOptions } = {}): Promise<TestApp> {
   const store = tempStore();
   const config = loadConfig({
     DATABASE_URL: `file:${store.path}`,
@@ -45,7 +46,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; redisUr
   output.on('data', (c: Buffer) => (printed += c.toString('utf8')));
   const consoleAdapter = createConsoleAdapter({ input, output, cardOutput: output, interactive: false });
   const adapters: Adapter[] = [consoleAdapter, createHttpAdapter({ store }), ...(opts.extraAdapters ?? [])];
-  const app = await createApp({ config, role: 'start', adapters, logger: silentLogger, store, now: opts.now, sweepIntervalMs: opts.sweepIntervalMs ?? 60_000 });
+  const app = await createApp({ config, role: 'start', adapters, logger: silentLogger, store, now: opts.now, sweepIntervalMs: opts.sweepIntervalMs ?? 60_000, ...(opts.outage ? { outage: opts.outage } : {}) });
   const url = app.url ?? '';
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const res = await fetch(`${url}${path}`, {
