@@ -55,7 +55,7 @@ function weighted<T extends string>(w: Record<T, number>): T {
 }
 
 const dir = reuse ? path.dirname(path.resolve(reuse)) : fs.mkdtempSync(path.join(os.tmpdir(), 'netpatrol-bench-report-'));
-const store = openStore(reuse ?? path.join(dir, 'bench.db'));
+const store = openStore(reuse ?? path.join(dir, 'bench.db'), { bulkReads: true });
 const { sqlite } = store;
 sqlite.pragma('synchronous = OFF');
 

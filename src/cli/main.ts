@@ -20,8 +20,9 @@ function config(): Config {
   return loadConfig(process.env);
 }
 
+/** One-shot commands (reports, audit verify, templates …): a short-lived process, tuned for reading. */
 function withStore<T>(cfg: Config, fn: (store: Store) => Promise<T> | T): Promise<T> {
-  const store = openStore(cfg.database.path);
+  const store = openStore(cfg.database.path, { bulkReads: true });
   return Promise.resolve()
     .then(() => fn(store))
     .finally(() => store.close());
