@@ -42,6 +42,12 @@ export interface DeliverDeps {
 
 /** Wait before looking again when an earlier reply to the same conversation is still on its way. */
 const ORDER_WAIT_MS = 25;
+/**
+ * An earlier reply made more than this before the current one does not hold it back while the platform
+ * is up: order matters between replies made together (receipt, then advice), and a reply stuck in
+ * `approved` (its job dead-lettered, say) must not stop a conversation for good.
+ */
+export const ORDER_HORIZON_MS = 15 * 60_000;
 
 export function createDeliverHandler(deps: DeliverDeps): Handler<'deliver' | 'deliver-local'> {
   const now = deps.now ?? (() => new Date());
@@ -65,9 +71,13 @@ export function createDeliverHandler(deps: DeliverDeps): Handler<'deliver' | 'de
     if (!adapter) throw new Error(`no ${row.platform} adapter in this process`);
 
     // Order per conversation: an earlier reply still approved or being sent goes first.
+    const horizon = breaker.isDown(row.platform) ? 0 : row.createdAt - ORDER_HORIZON_MS;
     const earlier = store
-      .stmt(`SELECT 1 AS x FROM deliveries WHERE platform = ? AND conversation_id = ? AND status IN ('approved', 'sending') AND rowid < (SELECT rowid FROM deliveries WHERE id = ?) LIMIT 1`)
-      .get(row.platform, row.conversationId, id);
+      .stmt(
+        `SELECT 1 AS x FROM deliveries WHERE platform = ? AND conversation_id = ? AND status IN ('approved', 'sending') AND created_at >= ?
+           AND rowid < (SELECT rowid FROM deliveries WHERE id = ?) LIMIT 1`,
+      )
+      .get(row.platform, row.conversationId, horizon, id);
     if (earlier) throw new RetryLaterError('an earlier reply to this conversation goes first', Math.max(ORDER_WAIT_MS, breaker.resumeInMs(row.platform)));
     const admission = breaker.admit(row.platform);
     if (!admission.send) throw new RetryLaterError(`${row.platform} is down; waiting for it to come back`, admission.waitMs);

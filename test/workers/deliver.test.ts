@@ -95,4 +95,26 @@ describe('delivery worker', () => {
     expect(broken.status()?.status).toBe('failed');
     expect(broken.trouble).toEqual(['failed']);
   });
+
+  it('holds a reply back behind an earlier one to the same conversation, but not behind one stuck for long', async () => {
+    const d = setup();
+    const first = d.status()!;
+    const later = (createdAt: number) =>
+      transaction(d.store, () =>
+        insertDraft(d.store, { account: 'default', caseId: null, inboundMessageId: null, platform: 'http', conversationId: 'c', recipientId: 'u', kind: 'advice', templateKey: null, text: '防骗提示', locale: 'zh-Hans', approval: 'auto', priority: 5 }, new Date(createdAt)),
+      ).delivery!;
+    const second = later(first.createdAt + 1000);
+    const job = (id: string) => ({ id: `d-${id}`, queue: 'deliver' as const, payload: { deliveryId: id }, attempt: 1 });
+    // The receipt has not gone yet: the advice waits for it, without using an attempt.
+    await expect(d.handler(job(second.id))).rejects.toBeInstanceOf(RetryLaterError);
+    expect(d.sent).toHaveLength(0);
+    await d.handler(d.job());
+    await d.handler(job(second.id));
+    expect(d.sent.map((m) => m.text)).toEqual(['已收到', '防骗提示']);
+    // A reply made long after an earlier one that is stuck in approved (its job gone) is not held back.
+    d.store.db.update(deliveries).set({ status: 'approved' }).where(eq(deliveries.id, first.id)).run();
+    const third = later(first.createdAt + 20 * 60_000);
+    await d.handler(job(third.id));
+    expect(d.sent).toHaveLength(3);
+  });
 });
