@@ -14,7 +14,7 @@
  * weights, byte for byte.
  */
 import type { Entities } from '../domain/schemas.ts';
-import { seededRandom } from '../util/random.ts';
+import { seededRandom, shuffleInPlace } from '../util/random.ts';
 import { lengthBucket, nameId, ngramIds, type FeatureBag } from './features.ts';
 import { buildScanner, DEFAULT_LEXICONS, defaultScanner, type LexiconScanner } from './lexicon-scan.ts';
 import type { Lexicon } from './rules/lexicon.ts';
@@ -201,10 +201,7 @@ export function trainEmergencyHead(rows: HeadRow[], options: HeadTrainOptions = 
   const W = new Float64Array(features.length);
   const order = rows.map((_, i) => i);
   for (let epoch = 0; epoch < epochs; epoch += 1) {
-    for (let i = order.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    shuffleInPlace(order, rand);
     const lr = lr0 / (1 + epoch * 0.15);
     for (const r of order) {
       const row = rows[r]!;

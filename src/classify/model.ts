@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CATEGORIES, INTENTS, type Category, type Intent } from '../domain/vocabulary.ts';
 import { HASH_BITS, type FeatureBag } from './features.ts';
-import { seededRandom } from '../util/random.ts';
+import { seededRandom, shuffleInPlace } from '../util/random.ts';
 
 export const MODEL_FORMAT = 'netpatrol-classifier/1';
 /** The category head predicts one of the categories or `none` (no category). */
@@ -117,10 +117,7 @@ export function trainModel(rows: TrainingRow[], options: TrainOptions = {}): Omi
   const order = rows.map((_, i) => i);
   const p = new Float64Array(K);
   for (let epoch = 0; epoch < epochs; epoch += 1) {
-    for (let i = order.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    shuffleInPlace(order, rand);
     const lr = lr0 / (1 + epoch * 0.15);
     for (const r of order) {
       const row = rows[r]!;
