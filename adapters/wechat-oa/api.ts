@@ -1,10 +1,15 @@
 /**
- * The slice of the Official Account HTTP API we call: `/cgi-bin/token` (access token) and
+ * The slice of the Official Account HTTP API we call: `/cgi-bin/stable_token` (access token) and
  * `/cgi-bin/message/custom/send` (customer-service text message).
  *
  * Guarantees:
- * - One access token is shared by all sends, fetched once (single-flight) and refreshed before it
- *   expires (at `expires_in` minus min(5 min, a tenth of it)).
+ * - The stable access token (getStableAccessToken, normal mode): every process of the deployment —
+ *   `netpatrol start` and each `netpatrol worker` — gets the same token, and fetching it never
+ *   invalidates another process's copy (the classic `/cgi-bin/token` did: each fetch replaced the last).
+ *   Force-refresh mode is never used (WeChat allows it 20 times a day, for leaked tokens).
+ * - Within a process one token is shared by all sends, fetched once (single-flight) and refreshed
+ *   before it expires (at `expires_in` minus min(5 min, a tenth of it); WeChat hands out the next token
+ *   in the last 5 minutes).
  * - A send answered with an expired/invalid-token error (40001, 40014, 42001) refreshes the token once
  *   and retries once.
  * - WeChat's errcodes become our error taxonomy: window closed (45015) or out of quota (45047) →
@@ -105,17 +110,22 @@ export class OaApiClient {
   }
 
   private async fetchToken(): Promise<CachedToken> {
-    const url = new URL(`${this.opts.apiRoot}/cgi-bin/token`);
-    url.searchParams.set('grant_type', 'client_credential');
-    url.searchParams.set('appid', this.opts.appId);
-    url.searchParams.set('secret', this.opts.secret);
-    const body = await this.request(url, { method: 'GET' }, 'token');
+    const url = new URL(`${this.opts.apiRoot}/cgi-bin/stable_token`);
+    const body = await this.request(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ grant_type: 'client_credential', appid: this.opts.appId, secret: this.opts.secret, force_refresh: false }),
+      },
+      'stable_token',
+    );
     const parsed = TokenAnswer.safeParse(body);
-    if (!parsed.success) throw new Error('WeChat /cgi-bin/token: unexpected answer');
+    if (!parsed.success) throw new Error('WeChat /cgi-bin/stable_token: unexpected answer');
     if ('errcode' in parsed.data) {
       // 40013 bad appid, 40125 bad secret, 40164 caller IP not whitelisted: fixable by ops, so retryable.
       this.opts.logger?.error({ errcode: parsed.data.errcode }, 'wechat-oa: cannot get an access token');
-      throw new Error(`WeChat /cgi-bin/token errcode ${parsed.data.errcode}${parsed.data.errmsg ? ` (${parsed.data.errmsg})` : ''}`);
+      throw new Error(`WeChat /cgi-bin/stable_token errcode ${parsed.data.errcode}${parsed.data.errmsg ? ` (${parsed.data.errmsg})` : ''}`);
     }
     const lifetimeMs = parsed.data.expires_in * 1000;
     const marginMs = Math.min(300_000, lifetimeMs / 10);

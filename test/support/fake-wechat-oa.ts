@@ -1,8 +1,10 @@
 /**
  * A loopback fake of the WeChat Official Account API (node:http on 127.0.0.1, random port), for tests.
- * Serves `GET /cgi-bin/token` and `POST /cgi-bin/message/custom/send` with WeChat's answer shapes.
+ * Serves `POST /cgi-bin/stable_token` and `POST /cgi-bin/message/custom/send` with WeChat's answer shapes.
  *
  * - Tokens are `tok-1`, `tok-2`, …; `tokenCalls` counts fetches; `expiresIn` sets their lifetime.
+ *   Like WeChat's stable token (normal mode), a fetch returns the current token while it is valid and
+ *   more than 5 minutes from expiry (with the remaining lifetime), else a new one; the clock is `now`.
  * - `expireTokens()` makes every issued token answer 42001; `revokeTokens()` makes them answer 40001.
  * - `failNext(errcode, times, skip)` makes upcoming sends answer that errcode instead of delivering.
  * - `sent` records delivered messages (with the token used).
@@ -25,7 +27,7 @@ export interface FakeWechatOa {
   readonly sendCalls: number;
   /** Lifetime given to new tokens, seconds (default 7200). */
   expiresIn: number;
-  /** Delay before answering /cgi-bin/token, ms (to exercise single-flight). */
+  /** Delay before answering /cgi-bin/stable_token, ms (to exercise single-flight). */
   tokenDelayMs: number;
   expireTokens(): void;
   revokeTokens(): void;
@@ -34,8 +36,11 @@ export interface FakeWechatOa {
   close(): Promise<void>;
 }
 
-export async function startFakeWechatOa(opts: { appId: string; secret: string }): Promise<FakeWechatOa> {
+export async function startFakeWechatOa(opts: { appId: string; secret: string; now?: () => number }): Promise<FakeWechatOa> {
+  const now = opts.now ?? Date.now;
   const tokens = new Map<string, 'valid' | 'expired' | 'revoked'>();
+  /** The stable token handed out now, and when it expires (ms, on `now`). */
+  let current: { token: string; expiresAt: number } | null = null;
   /** Scripted answers for the next sends: an errcode, or null for "deliver normally". */
   const failures: (number | null)[] = [];
   const state = { tokenCalls: 0, sendCalls: 0, n: 0 };
@@ -79,14 +84,20 @@ export async function startFakeWechatOa(opts: { appId: string; secret: string })
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method === 'GET' && url.pathname === '/cgi-bin/token') {
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/stable_token') {
       state.tokenCalls++;
+      const body = JSON.parse(await readBody(req)) as { grant_type?: string; appid?: string; secret?: string; force_refresh?: boolean };
       if (fake.tokenDelayMs > 0) await new Promise((r) => setTimeout(r, fake.tokenDelayMs));
-      if (url.searchParams.get('grant_type') !== 'client_credential') return json(res, { errcode: 40002, errmsg: 'invalid grant_type' });
-      if (url.searchParams.get('appid') !== opts.appId) return json(res, { errcode: 40013, errmsg: 'invalid appid' });
-      if (url.searchParams.get('secret') !== opts.secret) return json(res, { errcode: 40125, errmsg: 'invalid appsecret' });
+      if (body.grant_type !== 'client_credential') return json(res, { errcode: 40002, errmsg: 'invalid grant_type' });
+      if (body.appid !== opts.appId) return json(res, { errcode: 40013, errmsg: 'invalid appid' });
+      if (body.secret !== opts.secret) return json(res, { errcode: 40125, errmsg: 'invalid appsecret' });
+      const t = now();
+      if (body.force_refresh !== true && current && tokens.get(current.token) === 'valid' && t < current.expiresAt - 300_000)
+        return json(res, { access_token: current.token, expires_in: Math.floor((current.expiresAt - t) / 1000) });
+      if (body.force_refresh === true && current) tokens.set(current.token, 'revoked');
       const token = `tok-${++state.n}`;
       tokens.set(token, 'valid');
+      current = { token, expiresAt: t + fake.expiresIn * 1000 };
       return json(res, { access_token: token, expires_in: fake.expiresIn });
     }
     if (req.method === 'POST' && url.pathname === '/cgi-bin/message/custom/send') {

@@ -49,7 +49,8 @@ afterEach(async () => {
 });
 
 async function rig(opts: { aes?: boolean; mode?: 'full' | 'send-only' } = {}): Promise<Rig> {
-  const api = await startFakeWechatOa({ appId: APPID, secret: SECRET });
+  const clock = { now: T0 };
+  const api = await startFakeWechatOa({ appId: APPID, secret: SECRET, now: () => clock.now.getTime() });
   const config = loadConfig({
     ADAPTERS: 'wechat-oa',
     WECHAT_OA_TOKEN: TOKEN,
@@ -58,7 +59,6 @@ async function rig(opts: { aes?: boolean; mode?: 'full' | 'send-only' } = {}): P
     WECHAT_OA_API_ROOT: api.url,
     ...(opts.aes ? { WECHAT_OA_AES_KEY: AES_KEY } : {}),
   });
-  const clock = { now: T0 };
   const history = new History();
   const received: InboundMessageInput[] = [];
   const ids = new Map<string, string>();
