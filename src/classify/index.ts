@@ -13,7 +13,7 @@ import { buildClassifier, overrideKey, type Classifier } from './classifier.ts';
 import { extractEntities } from './entities.ts';
 import { CompiledEmergencyHead, headFeatures, trainEmergencyHead, type HeadRow } from './emergency-head.ts';
 import { maskIdioms } from './emergency.ts';
-import { VALIDATION_DIR, isFreshValidation, loadExamples } from './examples.ts';
+import { HEAD_ONLY_DIR, VALIDATION_DIR, isFreshValidation, loadExamples } from './examples.ts';
 import { featurize } from './features.ts';
 import { defaultScanner } from './lexicon-scan.ts';
 import { CompiledModel, ModelFileSchema, trainModel, type ModelFile, type TrainingRow } from './model.ts';
@@ -86,12 +86,12 @@ export function headRowFor(text: string, emergency: boolean, weight: number): He
 }
 
 /**
- * The texts the emergency head trains on: every training example plus the validation batches that
- * are not fresh (see examples.ts), each labelled emergency or not.
+ * The texts the emergency head trains on: every training example, the head-only examples, and the
+ * validation batches that are not fresh (see examples.ts), each labelled emergency or not.
  */
 export function headTrainingExamples(): Array<{ text: string; emergency: boolean; source: string }> {
   const validation = loadExamples(VALIDATION_DIR).filter((e) => !isFreshValidation(e));
-  return [...loadExamples(), ...validation].map((e) => ({
+  return [...loadExamples(), ...loadExamples(HEAD_ONLY_DIR), ...validation].map((e) => ({
     text: e.text,
     emergency: e.intent === 'emergency',
     source: e.source,
