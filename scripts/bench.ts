@@ -13,16 +13,20 @@
  * - a bare BullMQ worker (no-op handler, concurrency 1 like our triage worker) in this process;
  * - a 10,000-message burst in embedded mode: time to drain, and the first reply of one emergency sent
  *   in the middle of it;
- * - peak RSS (VmHWM) of the `netpatrol start` process.
+ * - peak RSS (VmHWM) of the `netpatrol start` process;
+ * - the chaos run (scripts/chaos.ts) at full size: 1,000 messages per scenario — bullmq with a worker
+ *   SIGKILLed 10 times, Redis restarted twice (AOF), the embedded process SIGKILLed 10 times — with
+ *   production leases; exactly-once checked afterwards (quick: 100 messages, 3 kills, 1.5 s leases).
  * Prints a table, then as the LAST line one JSON object (DESIGN.md "npm run bench").
  *
- * Usage: npm run bench [-- --quick] [-- --reps N] [-- --burst-reps N] [-- --skip-burst]
+ * Usage: npm run bench [-- --quick] [-- --reps N] [-- --burst-reps N] [-- --skip-burst] [-- --skip-chaos]
  * The full run takes about 10 minutes on 2 cores, most of it the burst (one repetition by default).
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadClassifier } from '../src/classify/index.ts';
 import { measureSpeed } from './bench-classifier.ts';
+import { runChaos, SCENARIOS, type ChaosSummary } from './chaos.ts';
 import { startCluster } from './lib/cluster.ts';
 import { makeMessages, sendMessages, type OutMessage } from './lib/load.ts';
 import { firstReplies, lastSentAt, openReadOnly, waitDrained } from './lib/observe.ts';
@@ -35,6 +39,7 @@ const quick = args.includes('--quick');
 const repsArg = args.indexOf('--reps');
 const REPS = repsArg >= 0 ? Math.max(1, Number(args[repsArg + 1])) : 3;
 const SKIP_BURST = args.includes('--skip-burst');
+const SKIP_CHAOS = args.includes('--skip-chaos');
 
 /** Sizes: the full run stays under ~10 minutes on 2 cores; --quick under ~2. */
 const SIZE = quick
@@ -187,6 +192,21 @@ async function main(): Promise<void> {
       burstRuns = await reps('burst', () => e2e({ mode: 'embedded' }, undefined, SIZE.burstN, { emergencyAt: Math.floor(SIZE.burstN / 2), concurrency: 64 }), BURST_REPS);
     }
 
+    let chaos: ChaosSummary | null = null;
+    if (!SKIP_CHAOS) {
+      log(`chaos: ${quick ? 100 : 1000} messages per scenario (${SCENARIOS.join(', ')})`);
+      chaos = await runChaos({
+        messages: quick ? 100 : 1000,
+        kills: quick ? 3 : 10,
+        redisRestarts: 2,
+        scenarios: SCENARIOS,
+        rate: 40,
+        leaseMs: quick ? 1500 : undefined,
+        seed: 1,
+        log: (l) => log(`  ${l}`),
+      });
+    }
+
     const bare = median(bareRuns);
     const summary = {
       quick,
@@ -220,6 +240,10 @@ async function main(): Promise<void> {
       emergencyInBurstMs: SKIP_BURST ? null : round(med(burstRuns, (r) => r.emergencyMs)),
       peakRssMb: Math.max(...[...embeddedRuns, ...pacedRuns, ...lightRuns, ...burstRuns, ...bull1Runs, ...bull2Runs].map((r) => r.startRssMb ?? 0)),
       workerPeakRssMb: Math.max(...[...bull1Runs, ...bull2Runs, ...pacedBullRuns].map((r) => r.workerRssMb ?? 0)),
+      chaosOk: chaos ? chaos.ok : null,
+      chaos: chaos
+        ? chaos.scenarios.map((s) => ({ scenario: s.scenario, ok: s.ok, messages: s.messages, kills: s.kills, redisRestarts: s.redisRestarts, drainMs: round(s.drainMs), violations: s.violations.length }))
+        : null,
       seconds: round((Date.now() - began) / 1000),
     };
     printTable(summary);
@@ -247,6 +271,15 @@ function printTable(s: Record<string, unknown>): void {
     ['  POST answered, p99 (burst / max load)', `${String(s.burstPostP99Ms)} / ${String(s.embeddedPostP99Ms)} ms`, ''],
     ['  emergency in the burst', `${String(s.emergencyInBurstMs)} ms`, '< 1,000 ms'],
     ['peak RSS, start process', `${String(s.peakRssMb)} MB (workers ${String(s.workerPeakRssMb)} MB)`, '< 250 MB'],
+    ...(Array.isArray(s.chaos)
+      ? (s.chaos as { scenario: string; ok: boolean; messages: number; kills: number; redisRestarts: number; drainMs: number; violations: number }[]).map(
+          (c): [string, string, string] => [
+            `chaos ${c.scenario} (${c.messages} msgs, ${c.scenario === 'redis' ? `${c.redisRestarts} restarts` : `${c.kills} kills`})`,
+            `${c.ok ? 'OK' : 'VIOLATIONS'} (${c.violations}), drained ${c.drainMs} ms after the load`,
+            'nothing lost, nothing twice',
+          ],
+        )
+      : []),
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));

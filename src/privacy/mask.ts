@@ -62,8 +62,10 @@ function maskLooseNumber(run: string): string {
   }
   const national = /^\+?86(1[3-9]\d{9})$/.exec(compact)?.[1] ?? compact;
   if (/^1[3-9]\d{9}$/.test(national)) return maskPhone(national);
-  if (/^\d{17}[\dXx]$/.test(compact)) return maskIdCard(compact);
-  if (/^\d{16,19}$/.test(compact)) return maskBankCard(compact);
+  // A plus sign before digits that are not a mobile is just a sign: 「+8600 0000 0000 0000 9」 is a card.
+  const bare = compact.replace(/^\+/, '');
+  if (/^\d{17}[\dXx]$/.test(bare)) return maskIdCard(bare);
+  if (/^\d{16,19}$/.test(bare)) return maskBankCard(bare);
   return run;
 }
 

@@ -75,6 +75,12 @@ describe('maskText (property)', () => {
     );
   });
 
+  it('regression: a card number right after a plus sign (read as a +86 prefix) is masked', () => {
+    const out = maskText('，＋８６００ ００００ ００００ ００００ ９，0000000000000000，');
+    expect(joined(out)).not.toContain('86000000000000009');
+    expect(out).toBe('，****0009，****0000，');
+  });
+
   it('generators are sound: IDs validate, cards pass Luhn', () => {
     fc.assert(fc.property(idArb, cardArb, (id, card) => {
       expect(idNumberValid(id) && luhnValid(card)).toBe(true);
