@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './logging/logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { Adapter, AdapterContext, ConversationHistory } from './ports/adapter.ts';
 import type { ReviewChannel } from './ports/review.ts';
+import { EmbeddedQueue } from './queue/embedded.ts';
 import { createQueue } from './queue/index.ts';
 import type { JobQueue, QueueName } from './queue/port.ts';
 import { createRebuttalMatcher, handleRebuttalChatCommand, publishRebuttal } from './rebuttals/index.ts';
@@ -28,7 +29,7 @@ import { createDeliverHandler } from './workers/deliver.ts';
 import type { BreakerOptions } from './workers/outage.ts';
 import { createDispatcher, type Dispatcher } from './workers/dispatch.ts';
 import { createNotifyHandler } from './workers/notify.ts';
-import { createTriageHandler, type MessageClassifier } from './workers/triage.ts';
+import { createTriageBatchHandler, createTriageHandler, type MessageClassifier } from './workers/triage.ts';
 import { startSweeper } from './workers/sweeper.ts';
 import { startRetention } from './workers/retention.ts';
 import { sendRebuttalToAskers } from './workers/rebuttal-fanout.ts';
@@ -177,7 +178,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     const deliver = createDeliverHandler({ store, adapters, logger, metrics, now, onTrouble, ...(options.outage ? { outage: options.outage } : {}) });
     const workers = role === 'worker' ? Math.max(1, config.workers) : config.workers;
     if (workers > 0) {
-      q.process('triage', createTriageHandler({ store, config, classifier, replies, rebuttals, dispatcher, logger, metrics, now }), { concurrency: workers });
+      const triageDeps = { store, config, classifier, replies, rebuttals, dispatcher, logger, metrics, now };
+      // Embedded: triage in batches, several messages and their delivery jobs per commit.
+      const batch = q instanceof EmbeddedQueue ? createTriageBatchHandler(triageDeps) : null;
+      if (q instanceof EmbeddedQueue && batch) q.processBatch('triage', batch, { max: 8 });
+      else q.process('triage', createTriageHandler(triageDeps), { concurrency: workers });
       q.process('deliver', deliver, { concurrency: Math.max(2, workers * 2) });
     }
     if (role === 'start') {

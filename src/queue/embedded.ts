@@ -24,6 +24,7 @@ import {
   type DeadLetter,
   type EnqueueOptions,
   type Handler,
+  type Job,
   type JobQueue,
   type Payload,
   type QueueCounts,
@@ -171,24 +172,76 @@ export class EmbeddedQueue implements JobQueue {
     }, Math.max(50, this.leaseMs / 3));
     heartbeat.unref();
     try {
-      const payload = parsePayload(queue, JSON.parse(row.payload));
-      await handler({ id: row.id.slice(queue.length + 1), queue, payload, attempt: row.attempts });
+      await handler(this.jobOf(queue, row));
       return row.seq;
     } catch (err) {
-      const now = this.now();
-      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      if (err instanceof RetryLaterError) {
-        this.stmts.retry.run(now + err.delayMs, 1, message, now, row.seq);
-      } else if (err instanceof PermanentError || err instanceof SyntaxError || isZodError(err) || row.attempts >= row.max_attempts) {
-        this.stmts.fail.run(message, now, row.seq);
-        this.options.logger?.error({ queue, jobId: row.id, attempts: row.attempts, err: message }, 'job failed for good (dead letter)');
-      } else {
-        this.stmts.retry.run(now + backoffMs(row.attempts), 0, message, now, row.seq);
-        this.options.logger?.warn({ queue, jobId: row.id, attempts: row.attempts, err: message }, 'job failed; will retry');
-      }
+      this.settleFailure(queue, row, err);
       return null;
     } finally {
       clearInterval(heartbeat);
+    }
+  }
+
+  private jobOf<Q extends QueueName>(queue: Q, row: JobRow): Job<Q> {
+    return { id: row.id.slice(queue.length + 1), queue, payload: parsePayload(queue, JSON.parse(row.payload)), attempt: row.attempts };
+  }
+
+  /** A job's handler threw: delay it (RetryLaterError, no attempt used), retry with backoff, or dead-letter it. */
+  private settleFailure(queue: QueueName, row: JobRow, err: unknown): void {
+    const now = this.now();
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    if (err instanceof RetryLaterError) {
+      this.stmts.retry.run(now + err.delayMs, 1, message, now, row.seq);
+    } else if (err instanceof PermanentError || err instanceof SyntaxError || isZodError(err) || row.attempts >= row.max_attempts) {
+      this.stmts.fail.run(message, now, row.seq);
+      this.options.logger?.error({ queue, jobId: row.id, attempts: row.attempts, err: message }, 'job failed for good (dead letter)');
+    } else {
+      this.stmts.retry.run(now + backoffMs(row.attempts), 0, message, now, row.seq);
+      this.options.logger?.warn({ queue, jobId: row.id, attempts: row.attempts, err: message }, 'job failed; will retry');
+    }
+  }
+
+  /**
+   * Consumes `queue` in batches with a synchronous handler: up to `max` due jobs are claimed, handled
+   * and deleted in ONE write transaction (each handler in its own savepoint), so jobs whose work is
+   * all in this database share a commit — the commit, not the work, was most of a triage's cost.
+   * A handler that throws has its savepoint rolled back and is retried or dead-lettered as usual; the
+   * others commit. A crash rolls the whole batch back: the jobs are simply taken again.
+   * Only for handlers with no effect outside the database (no platform calls).
+   */
+  processBatch<Q extends QueueName>(queue: Q, handler: (job: Job<Q>) => void, options: { max?: number } = {}): void {
+    const max = Math.max(1, options.max ?? 8);
+    this.loops.push(this.batchLoop(queue, handler, max));
+  }
+
+  private async batchLoop<Q extends QueueName>(queue: Q, handler: (job: Job<Q>) => void, max: number): Promise<void> {
+    let lastStallCheck = 0;
+    while (!this.closing) {
+      const now = this.now();
+      if (now - lastStallCheck > this.leaseMs / 2) {
+        this.stmts.reclaimStalled.run(now, queue, now);
+        lastStallCheck = now;
+      }
+      const handled = this.store.sqlite
+        .transaction(() => {
+          let n = 0;
+          for (; n < max; n += 1) {
+            const at = this.now();
+            const row = this.stmts.claim.get(at + this.leaseMs, at, queue, at) as JobRow | undefined;
+            if (!row) break;
+            try {
+              this.store.sqlite.transaction(() => handler(this.jobOf(queue, row)))();
+              this.stmts.complete.run(row.seq);
+            } catch (err) {
+              this.settleFailure(queue, row, err);
+            }
+          }
+          return n;
+        })
+        .immediate();
+      if (handled === 0) await this.sleep(queue);
+      // Let I/O (HTTP intake, adapters) in between batches.
+      else await setImmediate();
     }
   }
 

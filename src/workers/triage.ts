@@ -10,7 +10,7 @@ import type { CaseStatus, Classification } from '../domain/schemas.ts';
 import type { Category, Intent } from '../domain/vocabulary.ts';
 import { PermanentError } from '../errors.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { Handler } from '../queue/port.ts';
+import type { Handler, Job } from '../queue/port.ts';
 import type { Locale, ReplyEngine, ReplyInput } from '../replies/index.ts';
 import { caseByNumber, CASE_INTENTS, openOrExtendCase } from '../cases/cases.ts';
 import { findCaseNumbers } from '../cases/numbers.ts';
@@ -21,7 +21,7 @@ import { appendAudit } from '../store/audit.ts';
 import { transaction, type Store } from '../store/db.ts';
 import type { DeliveryRow, DraftRow, MessageRow } from '../store/rows.ts';
 import { deliveries, drafts, messages } from '../store/schema.ts';
-import type { Dispatcher } from './dispatch.ts';
+import type { CardEvent, Dispatcher } from './dispatch.ts';
 import type { Metrics } from '../metrics.ts';
 
 /** What triage needs of the classifier (src/classify). */
@@ -71,44 +71,75 @@ export function createTriageHandler(deps: TriageDeps): Handler<'triage'> {
   return async (job) => {
     const started = process.hrtime.bigint();
     const outcome = triageMessage(deps, job.payload.messageId, now());
-    if (outcome) {
-      await dispatchOutcome(deps, outcome);
-      deps.metrics?.triaged.inc({ intent: outcome.classification.intent });
-    } else {
-      await redispatch(deps, job.payload.messageId);
+    const steps = outcome ? dispatchPlan(deps, outcome) : redispatchPlan(deps, job.payload.messageId);
+    for (const step of steps) {
+      if (step.kind === 'deliver') await deps.dispatcher.deliver(step.delivery);
+      else await deps.dispatcher.announce(step.draftId, step.event, step.suffix ? { suffix: step.suffix } : {});
     }
+    if (outcome) deps.metrics?.triaged.inc({ intent: outcome.classification.intent });
     deps.metrics?.triageSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
   };
 }
 
-async function dispatchOutcome(deps: TriageDeps, outcome: TriageOutcome): Promise<void> {
-  for (const d of outcome.deliveries) await deps.dispatcher.deliver(d);
+/**
+ * The synchronous form for the embedded queue's batches (EmbeddedQueue.processBatch): triage and its
+ * follow-up jobs in the caller's transaction, so several messages share one commit and a message's
+ * delivery jobs commit with its drafts. Null when the dispatcher cannot enqueue synchronously.
+ */
+export function createTriageBatchHandler(deps: TriageDeps): ((job: Job<'triage'>) => void) | null {
+  const sync = deps.dispatcher.sync;
+  if (!sync) return null;
+  const now = deps.now ?? (() => new Date());
+  return (job) => {
+    const started = process.hrtime.bigint();
+    const outcome = triageMessage(deps, job.payload.messageId, now());
+    const steps = outcome ? dispatchPlan(deps, outcome) : redispatchPlan(deps, job.payload.messageId);
+    for (const step of steps) {
+      if (step.kind === 'deliver') sync.deliver(step.delivery);
+      else sync.announce(step.draftId, step.event, step.suffix ? { suffix: step.suffix } : {});
+    }
+    if (outcome) deps.metrics?.triaged.inc({ intent: outcome.classification.intent });
+    deps.metrics?.triageSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+  };
+}
+
+/** One follow-up of a triage: a delivery to queue or a card to announce. */
+type DispatchStep =
+  | { readonly kind: 'deliver'; readonly delivery: DeliveryRow }
+  | { readonly kind: 'announce'; readonly draftId: string; readonly event: CardEvent; readonly suffix?: string };
+
+/** What to queue after a triage (data; the handlers above enqueue it). */
+function dispatchPlan(deps: TriageDeps, outcome: TriageOutcome): DispatchStep[] {
+  const steps: DispatchStep[] = outcome.deliveries.map((delivery) => ({ kind: 'deliver', delivery }));
   // A cluster member is not announced: its leader's card stands for it, re-posted with the count as
   // the cluster grows past 2, 5, 10, 20, 50 … so a flood of identical questions is a handful of cards.
   for (const d of outcome.drafts) {
     if (d.status !== 'pending') continue;
     const leader = d.data['clusterLeader'];
     if (typeof leader !== 'string') {
-      await deps.dispatcher.announce(d.id, 'new');
+      steps.push({ kind: 'announce', draftId: d.id, event: 'new' });
       continue;
     }
     const size = clusterSize(deps.store, leader);
-    if (CLUSTER_ANNOUNCE_AT.has(size)) await deps.dispatcher.announce(leader, 'new', { suffix: `c${size}` });
+    if (CLUSTER_ANNOUNCE_AT.has(size)) steps.push({ kind: 'announce', draftId: leader, event: 'new', suffix: `c${size}` });
   }
   if (outcome.classification.intent === 'emergency') {
     const first = outcome.drafts[0];
-    if (first) await deps.dispatcher.announce(first.id, 'emergency');
+    if (first) steps.push({ kind: 'announce', draftId: first.id, event: 'emergency' });
   }
+  return steps;
 }
 
-/** A retried job for a message already triaged: dispatch whatever may not have been queued. */
-async function redispatch(deps: TriageDeps, messageId: string): Promise<void> {
+/** A retried job for a message already triaged: whatever may not have been queued. */
+function redispatchPlan(deps: TriageDeps, messageId: string): DispatchStep[] {
+  const steps: DispatchStep[] = [];
   const ds = deps.store.db.select().from(drafts).where(eq(drafts.inboundMessageId, messageId)).all();
   for (const d of ds) {
-    if (d.status === 'pending' && !d.data['clusterLeader']) await deps.dispatcher.announce(d.id, 'new');
+    if (d.status === 'pending' && !d.data['clusterLeader']) steps.push({ kind: 'announce', draftId: d.id, event: 'new' });
     const del = deps.store.db.select().from(deliveries).where(and(eq(deliveries.draftId, d.id), eq(deliveries.status, 'approved'))).get();
-    if (del) await deps.dispatcher.deliver(del);
+    if (del) steps.push({ kind: 'deliver', delivery: del });
   }
+  return steps;
 }
 
 const RATE_LIMIT_NOTICE: Record<Locale, string> = {
