@@ -15,7 +15,7 @@
  */
 import type { Entities } from '../domain/schemas.ts';
 import { seededRandom, shuffleInPlace } from '../util/random.ts';
-import { lengthBucket, nameId, ngramIds, type FeatureBag } from './features.ts';
+import { lengthBucket, nameId, ngramIds, sparseDesign, type FeatureBag } from './features.ts';
 import { buildScanner, DEFAULT_LEXICONS, defaultScanner, type LexiconScanner } from './lexicon-scan.ts';
 import type { Lexicon } from './rules/lexicon.ts';
 import { DANGER, SELF_HARM_CUES } from './rules/emergency.ts';
@@ -172,26 +172,7 @@ export function trainEmergencyHead(rows: HeadRow[], options: HeadTrainOptions = 
   const minCount = options.minCount ?? 2;
   const rand = seededRandom(options.seed ?? 20261123);
 
-  const df = new Map<number, number>();
-  for (const row of rows) for (const g of new Set(row.bag.ngrams)) df.set(g, (df.get(g) ?? 0) + 1);
-  const vocab = new Set<number>();
-  for (const row of rows) for (const id of row.bag.denseIds) vocab.add(id);
-  for (const [g, n] of df) if (n >= minCount) vocab.add(g);
-  const features = [...vocab].sort((a, b) => a - b);
-  const index = new Map(features.map((f, i) => [f, i]));
-
-  const sparse = rows.map((row) => {
-    const acc = new Map<number, number>();
-    for (const g of row.bag.ngrams) {
-      const i = index.get(g);
-      if (i !== undefined && !acc.has(i)) acc.set(i, row.bag.ngramScale);
-    }
-    row.bag.denseIds.forEach((id, j) => {
-      const i = index.get(id)!;
-      acc.set(i, (acc.get(i) ?? 0) + row.bag.denseValues[j]!);
-    });
-    return { idx: [...acc.keys()], val: [...acc.values()] };
-  });
+  const { features, rows: sparse } = sparseDesign(rows.map((r) => r.bag), minCount);
   const positives = rows.filter((r) => r.emergency).length;
   const negatives = rows.length - positives;
   // Class weights: each class weighs half of the total.

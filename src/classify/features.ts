@@ -146,3 +146,38 @@ export function featurize(
   flag(denseIds, denseValues, true, ID.bias);
   return { ngrams, ngramScale: 1 / Math.sqrt(Math.max(1, ngrams.length)), denseIds, denseValues };
 }
+
+/** A row of the training design matrix: feature positions and their values. */
+export interface SparseRow {
+  idx: number[];
+  val: number[];
+}
+
+/**
+ * The training design matrix shared by both trainers (model.ts, emergency-head.ts): the vocabulary —
+ * n-gram buckets seen in at least `minCount` rows, plus every dense feature seen — sorted, and each
+ * row as sparse (position, value) pairs: each distinct n-gram once at `ngramScale`, dense values added.
+ * Deterministic: same bags, same matrix.
+ */
+export function sparseDesign(bags: readonly FeatureBag[], minCount: number): { features: number[]; rows: SparseRow[] } {
+  const df = new Map<number, number>();
+  for (const bag of bags) for (const g of new Set(bag.ngrams)) df.set(g, (df.get(g) ?? 0) + 1);
+  const vocab = new Set<number>();
+  for (const bag of bags) for (const id of bag.denseIds) vocab.add(id);
+  for (const [g, n] of df) if (n >= minCount) vocab.add(g);
+  const features = [...vocab].sort((a, b) => a - b);
+  const index = new Map(features.map((f, i) => [f, i]));
+  const rows = bags.map((bag) => {
+    const acc = new Map<number, number>();
+    for (const g of bag.ngrams) {
+      const i = index.get(g);
+      if (i !== undefined && !acc.has(i)) acc.set(i, bag.ngramScale);
+    }
+    bag.denseIds.forEach((id, j) => {
+      const i = index.get(id)!;
+      acc.set(i, (acc.get(i) ?? 0) + bag.denseValues[j]!);
+    });
+    return { idx: [...acc.keys()], val: [...acc.values()] };
+  });
+  return { features, rows };
+}

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { CATEGORIES, INTENTS, type Category, type Intent } from '../domain/vocabulary.ts';
-import { HASH_BITS, type FeatureBag } from './features.ts';
+import { HASH_BITS, sparseDesign, type FeatureBag } from './features.ts';
 import { seededRandom, shuffleInPlace } from '../util/random.ts';
 
 export const MODEL_FORMAT = 'netpatrol-classifier/1';
@@ -79,39 +79,7 @@ export function trainModel(rows: TrainingRow[], options: TrainOptions = {}): Omi
   const K = nI + nC;
 
   // Vocabulary: n-gram buckets in at least `minCount` examples, plus every dense feature seen.
-  const df = new Map<number, number>();
-  for (const row of rows) {
-    for (const g of new Set(row.bag.ngrams)) df.set(g, (df.get(g) ?? 0) + 1);
-  }
-  const vocab = new Set<number>();
-  for (const row of rows) for (const id of row.bag.denseIds) vocab.add(id);
-  for (const [g, n] of df) if (n >= minCount) vocab.add(g);
-  const features = [...vocab].sort((a, b) => a - b);
-  const index = new Map(features.map((f, i) => [f, i]));
-
-  const sparse = rows.map((row) => {
-    const idx: number[] = [];
-    const val: number[] = [];
-    const seen = new Set<number>();
-    for (const g of row.bag.ngrams) {
-      const i = index.get(g);
-      if (i !== undefined && !seen.has(g)) {
-        seen.add(g);
-        idx.push(i);
-        val.push(row.bag.ngramScale);
-      }
-    }
-    row.bag.denseIds.forEach((id, j) => {
-      const i = index.get(id)!;
-      const at = idx.indexOf(i);
-      if (at >= 0) val[at]! += row.bag.denseValues[j]!;
-      else {
-        idx.push(i);
-        val.push(row.bag.denseValues[j]!);
-      }
-    });
-    return { idx, val };
-  });
+  const { features, rows: sparse } = sparseDesign(rows.map((r) => r.bag), minCount);
 
   const W = new Float64Array(features.length * K);
   const order = rows.map((_, i) => i);
