@@ -125,44 +125,29 @@ export class EmbeddedQueue implements JobQueue {
 
   private async loop<Q extends QueueName>(queue: Q, handler: Handler<Q>): Promise<void> {
     let lastStallCheck = 0;
-    // The job whose handler just succeeded: deleted in the same transaction that claims the next one
-    // (one commit instead of two per job). Until then it stays active under its lease, so a crash in
-    // between only runs it again — handlers are idempotent (at least once).
-    let done: number | null = null;
-    try {
-      while (!this.closing) {
-        const now = this.now();
-        if (now - lastStallCheck > this.leaseMs / 2) {
-          this.stmts.reclaimStalled.run(now, queue, now);
-          lastStallCheck = now;
-        }
-        const row = this.completeAndClaim(done, queue, now);
-        done = null;
-        if (!row) {
-          await this.sleep(queue);
-          continue;
-        }
-        done = await this.run(queue, row, handler);
-        // Let I/O (HTTP intake, adapters) in between jobs: without this a backlog starves the event loop.
-        await setImmediate();
+    while (!this.closing) {
+      const now = this.now();
+      if (now - lastStallCheck > this.leaseMs / 2) {
+        this.stmts.reclaimStalled.run(now, queue, now);
+        lastStallCheck = now;
       }
-    } finally {
-      if (done !== null) this.stmts.complete.run(done);
+      const row = this.stmts.claim.get(now + this.leaseMs, now, queue, now) as JobRow | undefined;
+      if (!row) {
+        await this.sleep(queue);
+        continue;
+      }
+      await this.run(queue, row, handler);
+      // Let I/O (HTTP intake, adapters) in between jobs: without this a backlog starves the event loop.
+      await setImmediate();
     }
   }
 
-  private completeAndClaim(done: number | null, queue: QueueName, now: number): JobRow | undefined {
-    if (done === null) return this.stmts.claim.get(now + this.leaseMs, now, queue, now) as JobRow | undefined;
-    return this.store.sqlite
-      .transaction(() => {
-        this.stmts.complete.run(done);
-        return this.stmts.claim.get(now + this.leaseMs, now, queue, now) as JobRow | undefined;
-      })
-      .immediate();
-  }
-
-  /** Runs one claimed job; returns its seq when it succeeded (the caller deletes it), else null. */
-  private async run<Q extends QueueName>(queue: Q, row: JobRow, handler: Handler<Q>): Promise<number | null> {
+  /**
+   * Runs one claimed job and deletes it at once when it succeeded. (Deleting it together with the next
+   * claim saved a commit but left finished jobs active under their lease: after a crash they waited 30 s
+   * to be taken again, for nothing.)
+   */
+  private async run<Q extends QueueName>(queue: Q, row: JobRow, handler: Handler<Q>): Promise<void> {
     const heartbeat = setInterval(() => {
       try {
         this.stmts.extend.run(this.now() + this.leaseMs, row.seq);
@@ -173,10 +158,9 @@ export class EmbeddedQueue implements JobQueue {
     heartbeat.unref();
     try {
       await handler(this.jobOf(queue, row));
-      return row.seq;
+      this.stmts.complete.run(row.seq);
     } catch (err) {
       this.settleFailure(queue, row, err);
-      return null;
     } finally {
       clearInterval(heartbeat);
     }
