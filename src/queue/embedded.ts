@@ -127,10 +127,7 @@ export class EmbeddedQueue implements JobQueue {
     let lastStallCheck = 0;
     while (!this.closing) {
       const now = this.now();
-      if (now - lastStallCheck > this.leaseMs / 2) {
-        this.stmts.reclaimStalled.run(now, queue, now);
-        lastStallCheck = now;
-      }
+      lastStallCheck = this.reclaimStalledIfDue(queue, now, lastStallCheck);
       const row = this.stmts.claim.get(now + this.leaseMs, now, queue, now) as JobRow | undefined;
       if (!row) {
         await this.sleep(queue);
@@ -140,6 +137,13 @@ export class EmbeddedQueue implements JobQueue {
       // Let I/O (HTTP intake, adapters) in between jobs: without this a backlog starves the event loop.
       await setImmediate();
     }
+  }
+
+  /** Every half lease, gives jobs whose worker died (lease expired) back to `waiting`; returns the time of the last check. */
+  private reclaimStalledIfDue(queue: QueueName, now: number, lastCheck: number): number {
+    if (now - lastCheck <= this.leaseMs / 2) return lastCheck;
+    this.stmts.reclaimStalled.run(now, queue, now);
+    return now;
   }
 
   /**
@@ -202,10 +206,7 @@ export class EmbeddedQueue implements JobQueue {
     let lastStallCheck = 0;
     while (!this.closing) {
       const now = this.now();
-      if (now - lastStallCheck > this.leaseMs / 2) {
-        this.stmts.reclaimStalled.run(now, queue, now);
-        lastStallCheck = now;
-      }
+      lastStallCheck = this.reclaimStalledIfDue(queue, now, lastStallCheck);
       const handled = this.store.sqlite
         .transaction(() => {
           let n = 0;
