@@ -23,3 +23,13 @@ export interface OfficerCommandHandler {
   /** A button press on a card (Telegram inline keyboard): the same rules as the typed command. */
   decide(who: OfficerIdentity, action: 'approve' | 'reject' | 'edit' | 'forward', draftRef: string, arg?: string): Promise<CommandReply>;
 }
+
+/**
+ * The arguments of a multi-line chat command (`/tpl set KEY` + the new body on the next lines):
+ * the first line's words, and everything after the first line break, untouched.
+ */
+export function splitCommandArgs(args: string): { words: string[]; body: string } {
+  const nl = args.indexOf('\n');
+  const words = (nl === -1 ? args : args.slice(0, nl)).trim().split(/\s+/).filter(Boolean);
+  return { words, body: nl === -1 ? '' : args.slice(nl + 1) };
+}

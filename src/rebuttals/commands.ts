@@ -4,6 +4,7 @@
  * lead's wiring) drafts the rebuttal for every asker.
  */
 import { UserFacingError } from '../errors.ts';
+import { splitCommandArgs } from '../ports/commands.ts';
 import type { Store } from '../store/db.ts';
 import { getRebuttal, importFile, listRebuttals, parseLibraryText, upsertEntries } from './library.ts';
 import { createRebuttalMatcher } from './matcher.ts';
@@ -100,10 +101,7 @@ const CHAT_USAGE = [
  * the following lines, YAML or JSON). Returns the reply; refusals come back as text starting with ⚠️.
  */
 export async function handleRebuttalChatCommand(store: Store, args: string, author: string, opts: RebuttalCommandOptions = {}): Promise<string> {
-  const nl = args.indexOf('\n');
-  const head = (nl === -1 ? args : args.slice(0, nl)).trim();
-  const rest = nl === -1 ? '' : args.slice(nl + 1);
-  const [sub, ...words] = head.split(/\s+/).filter(Boolean);
+  const { words: [sub, ...words], body: rest } = splitCommandArgs(args);
   const a1 = words[0];
   try {
     switch (sub) {

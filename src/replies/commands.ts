@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import type { ReplyKind } from '../domain/vocabulary.ts';
 import { UserFacingError } from '../errors.ts';
+import { splitCommandArgs } from '../ports/commands.ts';
 import type { Store } from '../store/db.ts';
 import { createReplyEngine } from './engine.ts';
 import { allowedVariables } from './kinds.ts';
@@ -168,10 +169,7 @@ const CHAT_USAGE = [
  * come back as text starting with ⚠️, other errors are thrown.
  */
 export async function handleTplChatCommand(store: Store, args: string, author: string, opts: TemplateCommandOptions = {}): Promise<string> {
-  const nl = args.indexOf('\n');
-  const head = (nl === -1 ? args : args.slice(0, nl)).trim().split(/\s+/).filter(Boolean);
-  const rest = nl === -1 ? '' : args.slice(nl + 1);
-  const [sub, a1, a2] = head;
+  const { words: [sub, a1, a2], body: rest } = splitCommandArgs(args);
   try {
     switch (sub) {
       case 'list':
