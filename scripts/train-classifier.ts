@@ -28,8 +28,8 @@ function crossValidate(folds: number): void {
     const hit = detectEmergency(lower);
     const masked = maskIdioms(lower);
     // What classifier.ts requires besides the head's probability before the head adds an emergency.
-    const addable = !emergencyContextBlocked(lower) && EMERGENCY_HINT.test(masked) && !maskedSecondHand(masked);
-    return { hit: hit?.strength ?? null, fraud: hit?.category === 'fraud', blocked: emergencyContextBlocked(lower), addable };
+    const addable = !emergencyContextBlocked(lower) && !maskedSecondHand(masked);
+    return { hit: hit?.strength ?? null, fraud: hit?.category === 'fraud', blocked: emergencyContextBlocked(lower), addable, hint: EMERGENCY_HINT.test(masked) };
   });
   const pos = examples.filter((e) => e.emergency).length;
   console.log(`head rows ${rows.length} (emergencies ${pos}); out-of-fold, ${folds} folds`);
@@ -47,33 +47,36 @@ function crossValidate(folds: number): void {
   }
   // Where the rules are silent, with and without classifier.ts's other conditions (a danger word
   // survives the masks, no blocking context, not second hand).
-  for (const withConditions of [false, true]) {
-    for (const t of [0.5, 0.6, 0.7, 0.8, 0.9, 0.95]) {
+  for (const conditions of ['not blocked', 'with hint, not blocked, not second hand', 'no hint, not blocked, not second hand'] as const) {
+    for (const t of [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98]) {
       let tp = 0;
       let fp = 0;
       let silentPos = 0;
       examples.forEach((e, i) => {
-        if (rule[i]!.hit !== null) return;
+        const r = rule[i]!;
+        if (r.hit !== null) return;
         if (e.emergency) silentPos += 1;
-        if (oof[i]! >= t && (withConditions ? rule[i]!.addable : !rule[i]!.blocked)) {
+        const ok = conditions === 'not blocked' ? !r.blocked : r.addable && (conditions.startsWith('with hint') ? r.hint : !r.hint);
+        if (oof[i]! >= t && ok) {
           if (e.emergency) tp += 1;
           else fp += 1;
         }
       });
-      const label = withConditions ? 'with hint, not blocked, not second hand' : 'not blocked';
+      const label = conditions;
       console.log(`add ≥ ${t} (${label}): adds ${tp}/${silentPos} emergencies the rules miss, ${fp} false of ${rows.length - pos}`);
     }
   }
   // Vetoes never apply to fraud hits: fraud in progress and fraud tips share their words, and the
   // head cannot tell them apart (out of fold it is near 0 on several frauds in progress).
-  for (const tier of ['weak', 'strong'] as const) {
-    for (const t of [0.005, 0.01, 0.02, 0.05, 0.1]) {
+  for (const tier of ['weak', 'strong', 'fraud'] as const) {
+    for (const t of [0.005, 0.01, 0.02, 0.05, 0.1, 0.2]) {
       let vp = 0;
       let vn = 0;
       let hp = 0;
       let hn = 0;
       examples.forEach((e, i) => {
-        if (rule[i]!.hit !== tier || rule[i]!.fraud) return;
+        const r = rule[i]!;
+        if (tier === 'fraud' ? !r.fraud : r.hit !== tier || r.fraud) return;
         if (e.emergency) hp += 1;
         else hn += 1;
         if (oof[i]! < t) {
@@ -81,7 +84,7 @@ function crossValidate(folds: number): void {
           else vn += 1;
         }
       });
-      console.log(`veto ${tier} (not fraud) < ${t}: vetoes ${vn}/${hn} false hits, loses ${vp}/${hp} emergencies`);
+      console.log(`veto ${tier === 'fraud' ? 'fraud hits' : `${tier} (not fraud)`} < ${t}: vetoes ${vn}/${hn} false hits, loses ${vp}/${hp} emergencies`);
     }
   }
 }

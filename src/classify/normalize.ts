@@ -54,6 +54,23 @@ const REWRITES: Array<[RegExp, string, RegExp]> = [
   [/(?<![A-Za-z])[qQ]\s*[qQ](?![A-Za-z])/g, 'QQ', /[qQ]/],
   [/(?<![A-Za-z])(?:[Tt][Gg]|纸飞机|飞机号)(?![A-Za-z])/g, 'Telegram', /[Tt飞]/],
 ];
+/**
+ * Written Cantonese (粤语口语) → its Mandarin words, after Simplified conversion, so that
+ * 「我个仔唔见咗」 reads 「我个儿子不见了」 to every later stage. Only characters that are (nearly)
+ * never Mandarin are rewritten, longer words first; 「唔该」 is "thank you", not 「不该」.
+ */
+const CANTONESE: Array<[string, string]> = [
+  ['唔该', '谢谢'], ['唔好', '不要'], ['乜嘢', '什么'], ['咩嘢', '什么'], ['边度', '哪里'], ['呢度', '这里'],
+  ['嗰度', '那里'], ['喺度', '在'], ['点算', '怎么办'], ['点样', '怎样'], ['我哋', '我们'], ['你哋', '你们'],
+  ['佢哋', '他们'], ['个仔', '个儿子'], ['个女', '个女儿'], ['琴日', '昨天'], ['听日', '明天'],
+  ['唔', '不'], ['咗', '了'], ['喺', '在'], ['嘅', '的'], ['冇', '没'], ['佢', '他'], ['嘢', '东西'],
+  ['嚟', '来'], ['睇', '看'], ['畀', '给'], ['啲', '些'], ['攰', '累'], ['搵', '找'], ['揾', '找'],
+  ['嗰', '那'], ['咁', '这么'], ['咩', '什么'], ['哋', '们'],
+];
+const CANTONESE_GUARD = /[唔咗喺嘅冇佢嘢嚟睇畀啲攰搵揾嗰咁咩哋]/;
+const CANTONESE_RE = new RegExp(CANTONESE.map(([from]) => from).join('|'), 'g');
+const CANTONESE_TO = new Map(CANTONESE);
+
 /** Every character HEART_WECHAT, DINGBAT_DIGIT_RE and DECORATIVE can match is in this class: a cheap guard. */
 const SYMBOLISH = /[\u00A9\u00AE\u2000-\u2BFF\u3012\u3013\u3030\u303D\u3297\u3299\uD800-\uDFFF]/;
 /** Every separator HAN_GAP joins across. */
@@ -79,7 +96,8 @@ function digitRun(run: string): string {
 
 /**
  * Normalizes a citizen's message. Guaranteed: the result is Simplified, half-width (NFKC), free of
- * invisible and decorative characters, with 「V信/薇信/威❤/vx」 → 微信, 「扣扣/企鹅号」 → QQ,
+ * invisible and decorative characters, written Cantonese words in their Mandarin form
+ * (「唔见咗」 → 「不见了」), with 「V信/薇信/威❤/vx」 → 微信, 「扣扣/企鹅号」 → QQ,
  * spelled-out digit runs (≥ 5 digits, at least one written in Chinese or circled) → ASCII digits,
  * and spaced-out Chinese words joined. Pure and allocation-light; safe to call on every message.
  */
@@ -95,6 +113,7 @@ export function normalize(input: string): NormalizedText {
   const counts = scriptCounts(s);
   const traditional = counts.traditional > counts.simplified;
   if (counts.traditional > 0) s = toSimplified(s);
+  if (CANTONESE_GUARD.test(s)) s = s.replace(CANTONESE_RE, (w) => CANTONESE_TO.get(w) ?? w);
 
   const gaps = GAP_CHAR.test(s);
   if (gaps) s = s.replace(HAN_GAP, '$1');
