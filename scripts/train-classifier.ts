@@ -48,7 +48,7 @@ function crossValidate(folds: number): void {
   // Where the rules are silent, with and without classifier.ts's other conditions (a danger word
   // survives the masks, no blocking context, not second hand).
   for (const conditions of ['not blocked', 'with hint, not blocked, not second hand', 'no hint, not blocked, not second hand'] as const) {
-    for (const t of [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98]) {
+    for (const t of [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98]) {
       let tp = 0;
       let fp = 0;
       let silentPos = 0;

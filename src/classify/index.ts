@@ -11,6 +11,13 @@ import { ClassificationSchema, type Classification } from '../domain/schemas.ts'
 import type { Category, Intent } from '../domain/vocabulary.ts';
 import { buildClassifier, overrideKey, type Classifier } from './classifier.ts';
 import { extractEntities } from './entities.ts';
+import {
+  CompiledEmergencyCategories,
+  EMERGENCY_CATEGORY_LABELS,
+  trainEmergencyCategories,
+  type EmergencyCategoryRow,
+} from './emergency-category.ts';
+import type { EmergencyCategory } from './rules/emergency.ts';
 import { CompiledEmergencyHead, headFeatures, trainEmergencyHead, type HeadRow } from './emergency-head.ts';
 import { maskIdioms } from './emergency.ts';
 import { HEAD_ONLY_DIR, VALIDATION_DIR, isFreshValidation, loadExamples } from './examples.ts';
@@ -66,7 +73,12 @@ export function resolveModelPath(options: { modelPath?: string } = {}): string {
  */
 export function loadClassifier(options: { modelPath?: string } = {}): Classifier {
   const file = readModel(resolveModelPath(options));
-  return buildClassifier(new CompiledModel(file), file.emergencyHead ? new CompiledEmergencyHead(file.emergencyHead) : null);
+  return buildClassifier(
+    new CompiledModel(file),
+    file.emergencyHead ? new CompiledEmergencyHead(file.emergencyHead) : null,
+    defaultScanner,
+    file.emergencyCategories ? new CompiledEmergencyCategories(file.emergencyCategories) : null,
+  );
 }
 
 function rowFor(text: string, intent: Intent | null, category: Category | null, weight: number): TrainingRow {
@@ -89,13 +101,18 @@ export function headRowFor(text: string, emergency: boolean, weight: number): He
  * The texts the emergency head trains on: every training example, the head-only examples, and the
  * validation batches that are not fresh (see examples.ts), each labelled emergency or not.
  */
-export function headTrainingExamples(): Array<{ text: string; emergency: boolean; source: string }> {
+export function headTrainingExamples(): Array<{ text: string; emergency: boolean; category: Category | null; source: string }> {
   const validation = loadExamples(VALIDATION_DIR).filter((e) => !isFreshValidation(e));
   return [...loadExamples(), ...loadExamples(HEAD_ONLY_DIR), ...validation].map((e) => ({
     text: e.text,
     emergency: e.intent === 'emergency',
+    category: e.category,
     source: e.source,
   }));
+}
+
+function isEmergencyCategory(c: Category | null): c is EmergencyCategory {
+  return (EMERGENCY_CATEGORY_LABELS as readonly string[]).includes(c ?? '');
 }
 
 /**
@@ -112,10 +129,22 @@ export function trainModelFile(corrections: LabelCorrection[] = []): ModelFile {
   }
   const trained = trainModel(rows);
   const { epochs, ...rest } = trained;
-  const headRows = headTrainingExamples().map((e) => headRowFor(e.text, e.emergency, 1));
-  for (const c of corrections) if (c.intent !== null) headRows.push(headRowFor(c.text, c.intent === 'emergency', CORRECTION_WEIGHT));
+  const headExamples = headTrainingExamples();
+  const headRows = headExamples.map((e) => headRowFor(e.text, e.emergency, 1));
+  // The emergency category model learns from the same rows' features, emergencies only.
+  const categoryRows: EmergencyCategoryRow[] = [];
+  headExamples.forEach((e, i) => {
+    if (e.emergency && isEmergencyCategory(e.category)) categoryRows.push({ bag: headRows[i]!.bag, category: e.category, weight: 1 });
+  });
+  for (const c of corrections) {
+    if (c.intent === null) continue;
+    const row = headRowFor(c.text, c.intent === 'emergency', CORRECTION_WEIGHT);
+    headRows.push(row);
+    if (c.intent === 'emergency' && isEmergencyCategory(c.category)) categoryRows.push({ bag: row.bag, category: c.category, weight: CORRECTION_WEIGHT });
+  }
   const emergencyHead = trainEmergencyHead(headRows);
-  return { ...rest, emergencyHead, overrides, meta: { examples: examples.length, corrections: corrections.length, epochs } };
+  const emergencyCategories = trainEmergencyCategories(categoryRows);
+  return { ...rest, emergencyHead, emergencyCategories, overrides, meta: { examples: examples.length, corrections: corrections.length, epochs } };
 }
 
 /** Writes a model file (creating its folder). */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { CATEGORIES, INTENTS, type Category, type Intent } from '../domain/vocabulary.ts';
 import { HASH_BITS, sparseDesign, type FeatureBag } from './features.ts';
 import { seededRandom, shuffleInPlace } from '../util/random.ts';
+import { EMERGENCY_CATEGORY_LABELS } from './emergency-category.ts';
 
 export const MODEL_FORMAT = 'netpatrol-classifier/1';
 /** The category head predicts one of the categories or `none` (no category). */
@@ -30,6 +31,14 @@ export const ModelFileSchema = z.object({
       features: z.array(z.number().int().min(0)),
       weights: z.array(z.number()),
       meta: z.object({ positives: z.number().int(), rows: z.number().int(), epochs: z.number().int(), maxChars: z.number().int() }),
+    })
+    .optional(),
+  /** The emergency category model (emergency-category.ts); absent in files written before it existed. */
+  emergencyCategories: z
+    .object({
+      categories: z.array(z.enum(EMERGENCY_CATEGORY_LABELS)),
+      features: z.array(z.number().int().min(0)),
+      weights: z.array(z.number()),
     })
     .optional(),
   overrides: z.record(z.string(), z.object({ intent: z.enum(INTENTS).nullable(), category: z.enum(CATEGORIES).nullable() })),

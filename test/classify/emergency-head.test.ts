@@ -6,6 +6,7 @@ import { DEFAULT_MODEL_PATH, headRowFor, loadClassifier } from '../../src/classi
 import { CompiledEmergencyHead, trainEmergencyHead } from '../../src/classify/emergency-head.ts';
 import { factorByFirstChar } from '../../src/classify/emergency.ts';
 import { ModelFileSchema } from '../../src/classify/model.ts';
+import { CompiledEmergencyCategories, trainEmergencyCategories } from '../../src/classify/emergency-category.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -38,6 +39,49 @@ describe('emergency head', () => {
     const classifier = loadClassifier({ modelPath: out });
     expect(classifier.classify('我不想活了，药都准备好了').intent).toBe('emergency');
     expect(classifier.classify('笑死，这题好难').intent).not.toBe('emergency');
+  });
+
+  it('adds an emergency that names no danger word when it is sure, and the category model names its kind', () => {
+    const c = loadClassifier();
+    // No 死/药/跳…: a goodbye, affairs put in order. The rules are silent; the head is not.
+    for (const text of ['钱都转给我妈了，留了一段录音在手机里，明天早上你们就知道了', '我把猫托付给室友了，存款密码写在纸条上压在枕头下面，你们别找我']) {
+      const r = c.classify(text);
+      expect(r.intent, text).toBe('emergency');
+      expect(r.category, text).toBe('self_harm');
+    }
+    // The same words told as a story are blocked, as for the rules.
+    expect(c.classify('小说里她把钱都转给妈妈，留了一段录音，说明天早上你们就知道了').intent).not.toBe('emergency');
+  });
+
+  it('without the category model (older model files) an emergency still gets an emergency category', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'np-cat-'));
+    dirs.push(dir);
+    const file = JSON.parse(fs.readFileSync(DEFAULT_MODEL_PATH, 'utf8')) as Record<string, unknown>;
+    delete file.emergencyCategories;
+    const out = path.join(dir, 'model.json');
+    fs.writeFileSync(out, JSON.stringify(file));
+    const r = loadClassifier({ modelPath: out }).classify('钱都转给我妈了，留了一段录音在手机里，明天早上你们就知道了');
+    expect(r.intent).toBe('emergency');
+    expect(['self_harm', 'violent_threat', 'fraud', 'other']).toContain(r.category);
+  });
+
+  it('the emergency category model trains deterministically and separates the kinds it was shown', () => {
+    const rows = [
+      { text: '我不想活了，药都吃了', category: 'self_harm' as const },
+      { text: '遗书写好了，再见了', category: 'self_harm' as const },
+      { text: '有人拿刀在砍人', category: 'violent_threat' as const },
+      { text: '他说要炸了学校', category: 'violent_threat' as const },
+      { text: '我妈正在给骗子转账', category: 'fraud' as const },
+      { text: '对方让我开屏幕共享', category: 'fraud' as const },
+      { text: '孩子在商场走丢了', category: 'other' as const },
+      { text: '被困在电梯里出不来', category: 'other' as const },
+    ].map((r) => ({ bag: headRowFor(r.text, true, 1).bag, category: r.category, weight: 1 }));
+    const once = trainEmergencyCategories(rows, { minCount: 1 });
+    expect(JSON.stringify(trainEmergencyCategories(rows, { minCount: 1 }))).toBe(JSON.stringify(once));
+    const compiled = new CompiledEmergencyCategories(once);
+    for (const r of rows) expect(compiled.best(r.bag).category).toBe(r.category);
+    const file = ModelFileSchema.parse(JSON.parse(fs.readFileSync(DEFAULT_MODEL_PATH, 'utf8')));
+    expect(file.emergencyCategories?.categories).toEqual(['self_harm', 'violent_threat', 'fraud', 'other']);
   });
 
   it('never fires on idioms, film or game talk', () => {
