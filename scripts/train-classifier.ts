@@ -10,7 +10,7 @@
 import { DEFAULT_MODEL_PATH, headRowFor, headTrainingExamples, normalize, trainModelFile, writeModelFile } from '../src/classify/index.ts';
 import { CompiledEmergencyHead, trainEmergencyHead } from '../src/classify/emergency-head.ts';
 import { detectEmergency, emergencyContextBlocked, maskedSecondHand, maskIdioms } from '../src/classify/emergency.ts';
-import { EMERGENCY_HINT } from '../src/classify/classifier.ts';
+import { EMERGENCY_HINT, HEAD_THRESHOLDS } from '../src/classify/classifier.ts';
 
 function crossValidate(folds: number): void {
   const examples = headTrainingExamples();
@@ -29,7 +29,7 @@ function crossValidate(folds: number): void {
     const masked = maskIdioms(lower);
     // What classifier.ts requires besides the head's probability before the head adds an emergency.
     const addable = !emergencyContextBlocked(lower) && !maskedSecondHand(masked);
-    return { hit: hit?.strength ?? null, fraud: hit?.category === 'fraud', blocked: emergencyContextBlocked(lower), addable, hint: EMERGENCY_HINT.test(masked) };
+    return { hit: hit?.strength ?? null, fraud: hit?.category === 'fraud', blocked: emergencyContextBlocked(lower), addable, hint: EMERGENCY_HINT.test(masked), long: masked.length >= HEAD_THRESHOLDS.noHintMinChars };
   });
   const pos = examples.filter((e) => e.emergency).length;
   console.log(`head rows ${rows.length} (emergencies ${pos}); out-of-fold, ${folds} folds`);
@@ -47,7 +47,7 @@ function crossValidate(folds: number): void {
   }
   // Where the rules are silent, with and without classifier.ts's other conditions (a danger word
   // survives the masks, no blocking context, not second hand).
-  for (const conditions of ['not blocked', 'with hint, not blocked, not second hand', 'no hint, not blocked, not second hand'] as const) {
+  for (const conditions of ['not blocked', 'with hint, not blocked, not second hand', `no hint, ≥ ${HEAD_THRESHOLDS.noHintMinChars} chars, not blocked, not second hand`] as const) {
     for (const t of [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98]) {
       let tp = 0;
       let fp = 0;
@@ -56,7 +56,7 @@ function crossValidate(folds: number): void {
         const r = rule[i]!;
         if (r.hit !== null) return;
         if (e.emergency) silentPos += 1;
-        const ok = conditions === 'not blocked' ? !r.blocked : r.addable && (conditions.startsWith('with hint') ? r.hint : !r.hint);
+        const ok = conditions === 'not blocked' ? !r.blocked : r.addable && (conditions.startsWith('with hint') ? r.hint : !r.hint && r.long);
         if (oof[i]! >= t && ok) {
           if (e.emergency) tp += 1;
           else fp += 1;

@@ -75,7 +75,7 @@ function argmax(v: ArrayLike<number>, except = -1, mask?: readonly boolean[]): n
  *   (`EMERGENCY_HINT`), or `addNoHint` sure when none does: most emergencies the rules miss name no
  *   danger word at all (「钱都转给我妈了，留了一段录音，明天早上你们就知道了」).
  */
-export const HEAD_THRESHOLDS = { add: 0.7, addNoHint: 0.85, vetoWeak: 0.01, vetoStrong: 0.01 } as const;
+export const HEAD_THRESHOLDS = { add: 0.7, addNoHint: 0.85, noHintMinChars: 8, vetoWeak: 0.02, vetoStrong: 0.02 } as const;
 
 /**
  * Builds a classifier over a compiled model, its emergency head (null: rules only, for model files
@@ -166,7 +166,8 @@ export function buildClassifier(
         const modelSure = em >= 0 && pI[em]! >= 0.85;
         const maybe = em >= 0 && !vetoed && (modelSure || headP >= HEAD_THRESHOLDS.add);
         const hint = maybe && EMERGENCY_HINT.test(masked);
-        const headSure = maybe && headP >= (hint ? HEAD_THRESHOLDS.add : HEAD_THRESHOLDS.addNoHint);
+        const headSure =
+          maybe && (hint ? headP >= HEAD_THRESHOLDS.add : headP >= HEAD_THRESHOLDS.addNoHint && masked.length >= HEAD_THRESHOLDS.noHintMinChars);
         const addEmergency =
           maybe &&
           ((modelSure && hint) || (headSure && !maskedSecondHand(masked))) &&
