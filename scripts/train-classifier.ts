@@ -68,7 +68,7 @@ function crossValidate(folds: number): void {
   }
   // Vetoes never apply to fraud hits: fraud in progress and fraud tips share their words, and the
   // head cannot tell them apart (out of fold it is near 0 on several frauds in progress).
-  for (const tier of ['weak', 'strong', 'fraud'] as const) {
+  for (const tier of ['weak', 'strong', 'fraud', 'fraud weak'] as const) {
     for (const t of [0.005, 0.01, 0.02, 0.05, 0.1, 0.2]) {
       let vp = 0;
       let vn = 0;
@@ -76,7 +76,7 @@ function crossValidate(folds: number): void {
       let hn = 0;
       examples.forEach((e, i) => {
         const r = rule[i]!;
-        if (tier === 'fraud' ? !r.fraud : r.hit !== tier || r.fraud) return;
+        if (tier === 'fraud' ? !r.fraud : tier === 'fraud weak' ? !r.fraud || r.hit !== 'weak' : r.hit !== tier || r.fraud) return;
         if (e.emergency) hp += 1;
         else hn += 1;
         if (oof[i]! < t) {
@@ -84,7 +84,7 @@ function crossValidate(folds: number): void {
           else vn += 1;
         }
       });
-      console.log(`veto ${tier === 'fraud' ? 'fraud hits' : `${tier} (not fraud)`} < ${t}: vetoes ${vn}/${hn} false hits, loses ${vp}/${hp} emergencies`);
+      console.log(`veto ${tier.startsWith('fraud') ? `${tier} hits` : `${tier} (not fraud)`} < ${t}: vetoes ${vn}/${hn} false hits, loses ${vp}/${hp} emergencies`);
     }
   }
 }
