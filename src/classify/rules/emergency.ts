@@ -47,7 +47,7 @@ export const FICTION =
 export const GAME =
   /游戏|副本|boss|npc|王者|原神|和平精英|英雄联盟|lol|玩家|打游戏|steam|switch|手游|mod|b站|up主|团战|排位|连跪|队友|开黑|上分|五杀|段位|抽卡|氪金|打爆|团灭|蹦床|跳床|过山车|跳楼机|蹦极|跳伞|滑雪|拳击|散打|格斗|跆拳道|对练|教练|迷宫|关卡|闯关|密室逃脱|组队|上线/;
 /** A real place or an insistence: game words no longer block. (Time words alone do not: 「今晚我要把boss砍了」.) */
-export const REAL_WORLD = /学校|医院|公司|小区|家里|我家|地铁|车站|商场|考场|教室|不是开玩笑|真的要|现实中|线下/;
+export const REAL_WORLD = /(?:充|转|付|交|贷)了?[0-9一二两三四五六七八九十百千万]+|解冻|保证金|学校|医院|公司|小区|家里|我家|地铁|车站|商场|考场|教室|不是开玩笑|真的要|现实中|线下/;
 
 /** News reporting about an event that already happened elsewhere (long, third-person, sourced). */
 export const REPORTAGE =
@@ -146,16 +146,16 @@ export const DANGER: Array<{ category: EmergencyCategory; re: RegExp }> = [
 export const CONSULTING = /怎么办|该怎么|能追回|追回来|能立案|报案|能报警吗/;
 
 /** Jokes and banter: weak patterns (and strong ones other than self-harm) do not fire. */
-export const JOKING = /太刺激了|好刺激|哈哈|hhh|233|笑死|\[doge\]|狗头|开玩笑(?<!(?:不是|没有|没|不)开玩笑)|逗你|好笑|搞笑|太逗/;
+export const JOKING = /太刺激了|好刺激|哈哈|hhh|233|笑死|\[doge\]|狗头|开玩笑(?<!(?:不是|没有|没|不|不像在?|不像是)开玩笑)|逗你|好笑|搞笑|太逗/;
 
 /** The danger is over or was averted (「挂了」「没理他」「找到了」): weak patterns do not fire. */
-export const RESOLVED = /扑灭|灭掉了|火灭了|现在(?:已经)?(?:逃|跑)出来了|就出来了|已经出来|救出来了|被救出|没事了|已经处理好|处理好了|解决了|已经好了|已经走出来|已经没事|原来在|找着了|没理|没有理|没下载|没有下载|没转|没有转|拉黑|识破|没上当|找到了|找回来了|自己回来了|已经回家|平安/;
+export const RESOLVED = /扑灭|灭掉了|火灭了|现在(?:已经)?(?:逃|跑)出来了|就出来了|已经出来|救出来了|被救出|没事了|已经处理好|处理好了|解决了|已经好了|已经走出来|已经没事|原来在|找着了|没理|没有理|没下载|没有下载|(?<!还)没转|(?<!还)没有转|拉黑|识破|没上当|找到了|找回来了|自己回来了|已经回家|平安/;
 /** The citizen hung up on or saw through a scam (「挂了」「怀疑是骗子，问了柜员」): fraud patterns do not fire. */
-export const FRAUD_RESOLVED = /挂了|挂断|怀疑是骗子|果然是|问了[^。！？!?]{0,4}(?:柜员|银行|民警|警察)|报警了/;
+export const FRAUD_RESOLVED = /(?<!别|不要|不让|没|没有|不能|不许|不准|不敢)挂(?:了|断)|怀疑是骗子|果然是|问了[^。！？!?]{0,4}(?:柜员|银行|民警|警察)|报警了/;
 
 /** The fraud is over: the citizen reports or consults about it (not an emergency any more). */
 export const PAST_FRAUD =
-  /[\d一两二三四五六七八九十几]+(?:天|周|个月|小时)前|(?:已经|已)(?:转|汇|付|打款|打钱|打了|打过去)|转了\d|转了(?:几|两|三|好几|[一二三四五六七八九十]+)(?:万|千|百|次|笔)|被骗(?:了|走)|骗走|上周|上个月|前几天|前天|昨天|去年|之前|当时|后来|那时候|事后|过了几天|损失了/;
+  /[\d一两二三四五六七八九十几]+(?:天|周|个月|小时)前|(?:已经|已)(?:转|汇|付|打款|打钱|打了|打过去)|转了\d|转了(?:几|两|三|好几|[一二三四五六七八九十]+)(?:万|千|百|次|笔)|被骗(?:了|走)|骗走|上周|上个月|前几天|前天|昨天|去年|(?<!早上|晚上|明天|今天|今晚|天亮|中午|下午|周末|月底|[0-9]点)之前|当时|后来|那时候|事后|过了几天|损失了/;
 
 /** A question about an earlier report or case (「我上次举报的…处理了吗」): a status query. */
 export const STATUS_QUESTION = /(?:上次|之前|以前|前几天)(?:举报|报警|报案|报|反映)的|有进展|进度|处理(?:了吗|得怎么样|结果)|案件(?:编号|号)|受理/;
