@@ -65,9 +65,10 @@ function argmax(v: ArrayLike<number>, except = -1, mask?: readonly boolean[]): n
  * probability, chosen from out-of-fold head scores: `train-classifier.ts --cv`, see README). The
  * head decides only on texts no longer than its longest training text (`maxChars`):
  * - a rule hit stands unless the head is nearly certain it is not an emergency (`vetoStrong` for
- *   the strong tier, `vetoWeak` for the weaker tiers, fraud included; out of fold, over 8,700
- *   training rows, a veto below 0.02 lost none of the 1,900 emergencies the rules hit and removed
- *   142 of their 375 false hits) — never for a strong fraud hit: a fraud in progress and a fraud
+ *   the strong tier, `vetoWeak` for the weaker tiers, fraud included). Each is the largest threshold
+ *   that lost no emergency out of fold (9,600 training rows): weak hits below 0.02 (117 of 247 false
+ *   weak hits removed, none of 1,260 emergencies lost), strong hits below 0.005 (34 of 147 removed;
+ *   0.01 already lost one of 871). Never for a strong fraud hit: a fraud in progress and a fraud
  *   tip share their words, and out of fold that veto lost an emergency at every threshold tried;
  * - without a rule hit, the head makes an emergency when no blocking context applies (film, game,
  *   joke, past, hypothetical … as for the rules), the text is not a second-hand post or news report,
@@ -77,7 +78,7 @@ function argmax(v: ArrayLike<number>, except = -1, mask?: readonly boolean[]): n
  *   (「钱都转给我妈了，留了一段录音，明天早上你们就知道了」), while on a few characters of small talk
  *   the head extrapolates (「你知道我几岁」 scored 0.9).
  */
-export const HEAD_THRESHOLDS = { add: 0.7, addNoHint: 0.85, noHintMinChars: 8, vetoWeak: 0.02, vetoStrong: 0.02 } as const;
+export const HEAD_THRESHOLDS = { add: 0.7, addNoHint: 0.85, noHintMinChars: 8, vetoWeak: 0.02, vetoStrong: 0.005 } as const;
 
 /**
  * Builds a classifier over a compiled model, its emergency head (null: rules only, for model files

@@ -26,7 +26,7 @@ export const VALIDATION_DIR = path.join(EXAMPLES_DIR, 'validation');
 export const HEAD_ONLY_DIR = path.join(EXAMPLES_DIR, 'emergency-head');
 /** Validation files the emergency head never trains on (written after the head was designed). */
 export const FRESH_VALIDATION_FILES: ReadonlySet<string> = new Set(
-  ['15', '16', '17', '18'].flatMap((n) => [`emergency${n}.jsonl`, `non-emergency${n}.jsonl`]),
+  ['19', '20'].flatMap((n) => [`emergency${n}.jsonl`, `non-emergency${n}.jsonl`]),
 );
 
 /** Whether an example (by its `source`, 「file:line」) comes from a fresh, untrained validation file. */
