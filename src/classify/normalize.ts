@@ -56,13 +56,13 @@ const REWRITES: Array<[RegExp, string, RegExp]> = [
 ];
 /**
  * Written Cantonese (粤语口语) → its Mandarin words, after Simplified conversion, so that
- * 「我个仔唔见咗」 reads 「我个儿子不见了」 to every later stage. Only characters that are (nearly)
- * never Mandarin are rewritten, longer words first; 「唔该」 is "thank you", not 「不该」.
+ * 「我个仔唔见咗」 reads 「我个仔不见了」 to every later stage. Only words made of characters that
+ * are (nearly) never Mandarin are rewritten — 「仔」「边度」 are left alone (「仔细」「这边度假」) — longer
+ * words first; 「唔该」 is "thank you", not 「不该」.
  */
 const CANTONESE: Array<[string, string]> = [
-  ['唔该', '谢谢'], ['唔好', '不要'], ['乜嘢', '什么'], ['咩嘢', '什么'], ['边度', '哪里'], ['呢度', '这里'],
-  ['嗰度', '那里'], ['喺度', '在'], ['点算', '怎么办'], ['点样', '怎样'], ['我哋', '我们'], ['你哋', '你们'],
-  ['佢哋', '他们'], ['个仔', '个儿子'], ['个女', '个女儿'], ['琴日', '昨天'], ['听日', '明天'],
+  ['唔该', '谢谢'], ['唔好', '不要'], ['乜嘢', '什么'], ['咩嘢', '什么'], ['嗰度', '那里'], ['喺度', '在'],
+  ['我哋', '我们'], ['你哋', '你们'], ['佢哋', '他们'],
   ['唔', '不'], ['咗', '了'], ['喺', '在'], ['嘅', '的'], ['冇', '没'], ['佢', '他'], ['嘢', '东西'],
   ['嚟', '来'], ['睇', '看'], ['畀', '给'], ['啲', '些'], ['攰', '累'], ['搵', '找'], ['揾', '找'],
   ['嗰', '那'], ['咁', '这么'], ['咩', '什么'], ['哋', '们'],

@@ -10,8 +10,10 @@ describe('Hong Kong variants', () => {
     expect(c.classify(hk).intent).toBe(c.classify(simp).intent);
   });
 
-  it('reads written Cantonese as Mandarin (唔见咗 → 不见了), so a lost child is an emergency either way', () => {
-    expect(normalize('我個仔唔見咗成個鐘，喺商場搵唔到').text).toBe('我个儿子不见了成个钟,在商场找不到');
+  it('reads written Cantonese as Mandarin (唔见咗 → 不见了), so a lost child is an emergency', () => {
+    expect(normalize('我個仔唔見咗成個鐘，喺商場搵唔到').text).toBe('我个仔不见了成个钟,在商场找不到');
+    // Mandarin words that share characters with Cantonese ones are left alone.
+    expect(normalize('这边度假的一个女孩很仔细，唔').text).toBe('这边度假的一个女孩很仔细,不');
     expect(normalize('佢哋冇嚟').text).toBe('他们没来');
     // 「唔该」 is "thank you", not 「不该」.
     expect(normalize('唔該晒阿sir').text).toBe('谢谢晒阿sir');
