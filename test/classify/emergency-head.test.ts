@@ -13,6 +13,17 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
+/** The committed model file without one of its parts, as a model written before that part existed. */
+function committedModelWithout(part: 'emergencyHead' | 'emergencyCategories'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'np-model-'));
+  dirs.push(dir);
+  const file = JSON.parse(fs.readFileSync(DEFAULT_MODEL_PATH, 'utf8')) as Record<string, unknown>;
+  delete file[part];
+  const out = path.join(dir, 'model.json');
+  fs.writeFileSync(out, JSON.stringify(file));
+  return out;
+}
+
 describe('emergency head', () => {
   it('is in the committed model, and trains deterministically', () => {
     const file = ModelFileSchema.parse(JSON.parse(fs.readFileSync(DEFAULT_MODEL_PATH, 'utf8')));
@@ -30,13 +41,7 @@ describe('emergency head', () => {
   });
 
   it('a model file without a head (written before it existed) still loads: rules only', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'np-head-'));
-    dirs.push(dir);
-    const file = JSON.parse(fs.readFileSync(DEFAULT_MODEL_PATH, 'utf8')) as Record<string, unknown>;
-    delete file.emergencyHead;
-    const out = path.join(dir, 'model.json');
-    fs.writeFileSync(out, JSON.stringify(file));
-    const classifier = loadClassifier({ modelPath: out });
+    const classifier = loadClassifier({ modelPath: committedModelWithout('emergencyHead') });
     expect(classifier.classify('我不想活了，药都准备好了').intent).toBe('emergency');
     expect(classifier.classify('笑死，这题好难').intent).not.toBe('emergency');
   });
@@ -54,13 +59,7 @@ describe('emergency head', () => {
   });
 
   it('without the category model (older model files) an emergency still gets an emergency category', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'np-cat-'));
-    dirs.push(dir);
-    const file = JSON.parse(fs.readFileSync(DEFAULT_MODEL_PATH, 'utf8')) as Record<string, unknown>;
-    delete file.emergencyCategories;
-    const out = path.join(dir, 'model.json');
-    fs.writeFileSync(out, JSON.stringify(file));
-    const r = loadClassifier({ modelPath: out }).classify('钱都转给我妈了，留了一段录音在手机里，明天早上你们就知道了');
+    const r = loadClassifier({ modelPath: committedModelWithout('emergencyCategories') }).classify('钱都转给我妈了，留了一段录音在手机里，明天早上你们就知道了');
     expect(r.intent).toBe('emergency');
     expect(['self_harm', 'violent_threat', 'fraud', 'other']).toContain(r.category);
   });
