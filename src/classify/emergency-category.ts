@@ -9,8 +9,9 @@
  *
  * Training is deterministic (fixed order, seeded shuffle, rounded weights).
  */
-import { seededRandom, shuffleInPlace } from '../util/random.ts';
+import { seededRandom } from '../util/random.ts';
 import { sparseDesign, type FeatureBag } from './features.ts';
+import { roundWeight, sgdEpochs, softmaxInPlace } from './sgd.ts';
 import type { EmergencyCategory } from './rules/emergency.ts';
 
 export const EMERGENCY_CATEGORY_LABELS = ['self_harm', 'violent_threat', 'fraud', 'other'] as const satisfies readonly EmergencyCategory[];
@@ -50,44 +51,30 @@ export function trainEmergencyCategories(
 
   const W = new Float64Array(features.length * K);
   const z = new Float64Array(K);
-  const order = rows.map((_, i) => i);
-  for (let epoch = 0; epoch < epochs; epoch += 1) {
-    shuffleInPlace(order, rand);
-    const lr = lr0 / (1 + epoch * 0.15);
-    for (const r of order) {
-      const y = target[r]!;
-      if (y < 0) continue;
-      const { idx, val } = sparse[r]!;
-      z.fill(0);
-      for (let f = 0; f < idx.length; f += 1) {
-        const base = idx[f]! * K;
-        for (let k = 0; k < K; k += 1) z[k] = z[k]! + W[base + k]! * val[f]!;
-      }
-      let max = -Infinity;
-      for (let k = 0; k < K; k += 1) max = Math.max(max, z[k]!);
-      let sum = 0;
+  sgdEpochs(rows.length, epochs, lr0, rand, (r, lr) => {
+    const y = target[r]!;
+    if (y < 0) return;
+    const { idx, val } = sparse[r]!;
+    z.fill(0);
+    for (let f = 0; f < idx.length; f += 1) {
+      const base = idx[f]! * K;
+      for (let k = 0; k < K; k += 1) z[k] = z[k]! + W[base + k]! * val[f]!;
+    }
+    softmaxInPlace(z, 0, K);
+    const scale = rows[r]!.weight * classWeight[y]!;
+    for (let f = 0; f < idx.length; f += 1) {
+      const base = idx[f]! * K;
       for (let k = 0; k < K; k += 1) {
-        z[k] = Math.exp(z[k]! - max);
-        sum += z[k]!;
-      }
-      const scale = rows[r]!.weight * classWeight[y]!;
-      for (let f = 0; f < idx.length; f += 1) {
-        const base = idx[f]! * K;
-        for (let k = 0; k < K; k += 1) {
-          const g = (z[k]! / sum - (k === y ? 1 : 0)) * scale;
-          W[base + k] = W[base + k]! * (1 - lr * l2) - lr * g * val[f]!;
-        }
+        const g = (z[k]! - (k === y ? 1 : 0)) * scale;
+        W[base + k] = W[base + k]! * (1 - lr * l2) - lr * g * val[f]!;
       }
     }
-  }
+  });
 
   const kept: number[] = [];
   const weights: number[] = [];
   features.forEach((f, i) => {
-    const ws = labels.map((_, k) => {
-      const w = Math.round(W[i * K + k]! * 1000) / 1000;
-      return Object.is(w, -0) ? 0 : w;
-    });
+    const ws = labels.map((_, k) => roundWeight(W[i * K + k]!));
     if (ws.some((w) => Math.abs(w) >= 0.005)) {
       kept.push(f);
       weights.push(...ws);

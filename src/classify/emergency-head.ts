@@ -14,7 +14,8 @@
  * weights, byte for byte.
  */
 import type { Entities } from '../domain/schemas.ts';
-import { seededRandom, shuffleInPlace } from '../util/random.ts';
+import { seededRandom } from '../util/random.ts';
+import { roundWeight, sgdEpochs } from './sgd.ts';
 import { lengthBucket, nameId, ngramIds, sparseDesign, type FeatureBag } from './features.ts';
 import { buildScanner, DEFAULT_LEXICONS, defaultScanner, type LexiconScanner } from './lexicon-scan.ts';
 import type { Lexicon } from './rules/lexicon.ts';
@@ -180,30 +181,25 @@ export function trainEmergencyHead(rows: HeadRow[], options: HeadTrainOptions = 
   const wNeg = negatives > 0 ? rows.length / (2 * negatives) : 1;
 
   const W = new Float64Array(features.length);
-  const order = rows.map((_, i) => i);
-  for (let epoch = 0; epoch < epochs; epoch += 1) {
-    shuffleInPlace(order, rand);
-    const lr = lr0 / (1 + epoch * 0.15);
-    for (const r of order) {
-      const row = rows[r]!;
-      const { idx, val } = sparse[r]!;
-      let z = 0;
-      for (let f = 0; f < idx.length; f += 1) z += W[idx[f]!]! * val[f]!;
-      const g = (sigmoid(z) - (row.emergency ? 1 : 0)) * row.weight * (row.emergency ? wPos : wNeg);
-      for (let f = 0; f < idx.length; f += 1) {
-        const i = idx[f]!;
-        W[i] = W[i]! * (1 - lr * l2) - lr * g * val[f]!;
-      }
+  sgdEpochs(rows.length, epochs, lr0, rand, (r, lr) => {
+    const row = rows[r]!;
+    const { idx, val } = sparse[r]!;
+    let z = 0;
+    for (let f = 0; f < idx.length; f += 1) z += W[idx[f]!]! * val[f]!;
+    const g = (sigmoid(z) - (row.emergency ? 1 : 0)) * row.weight * (row.emergency ? wPos : wNeg);
+    for (let f = 0; f < idx.length; f += 1) {
+      const i = idx[f]!;
+      W[i] = W[i]! * (1 - lr * l2) - lr * g * val[f]!;
     }
-  }
+  });
 
   const kept: number[] = [];
   const weights: number[] = [];
   features.forEach((f, i) => {
-    const w = Math.round(W[i]! * 1000) / 1000;
+    const w = roundWeight(W[i]!);
     if (Math.abs(w) >= 0.005) {
       kept.push(f);
-      weights.push(Object.is(w, -0) ? 0 : w);
+      weights.push(w);
     }
   });
   const maxChars = rows.reduce((m, r) => Math.max(m, r.chars), 0);

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { CATEGORIES, INTENTS, type Category, type Intent } from '../domain/vocabulary.ts';
 import { HASH_BITS, sparseDesign, type FeatureBag } from './features.ts';
-import { seededRandom, shuffleInPlace } from '../util/random.ts';
+import { seededRandom } from '../util/random.ts';
+import { roundWeight, sgdEpochs, softmaxInPlace } from './sgd.ts';
 import { EMERGENCY_CATEGORY_LABELS } from './emergency-category.ts';
 
 export const MODEL_FORMAT = 'netpatrol-classifier/1';
@@ -63,19 +64,6 @@ export interface TrainOptions {
   seed?: number;
 }
 
-
-function softmaxInPlace(v: Float64Array, from: number, to: number): void {
-  let max = -Infinity;
-  for (let i = from; i < to; i += 1) if (v[i]! > max) max = v[i]!;
-  let sum = 0;
-  for (let i = from; i < to; i += 1) {
-    const e = Math.exp(v[i]! - max);
-    v[i] = e;
-    sum += e;
-  }
-  for (let i = from; i < to; i += 1) v[i]! /= sum;
-}
-
 /** Trains both heads; returns the weights and feature list of a model file (without overrides). */
 export function trainModel(rows: TrainingRow[], options: TrainOptions = {}): Omit<ModelFile, 'overrides' | 'meta'> & { epochs: number } {
   const epochs = options.epochs ?? 30;
@@ -91,44 +79,39 @@ export function trainModel(rows: TrainingRow[], options: TrainOptions = {}): Omi
   const { features, rows: sparse } = sparseDesign(rows.map((r) => r.bag), minCount);
 
   const W = new Float64Array(features.length * K);
-  const order = rows.map((_, i) => i);
   const p = new Float64Array(K);
-  for (let epoch = 0; epoch < epochs; epoch += 1) {
-    shuffleInPlace(order, rand);
-    const lr = lr0 / (1 + epoch * 0.15);
-    for (const r of order) {
-      const row = rows[r]!;
-      const { idx, val } = sparse[r]!;
-      p.fill(0);
-      for (let f = 0; f < idx.length; f += 1) {
-        const base = idx[f]! * K;
-        const v = val[f]!;
-        for (let k = 0; k < K; k += 1) p[k]! += W[base + k]! * v;
-      }
-      softmaxInPlace(p, 0, nI);
-      softmaxInPlace(p, nI, K);
-      const ti = row.intent === null ? -1 : INTENTS.indexOf(row.intent);
-      const tc = nI + CATEGORY_LABELS.indexOf(row.category);
-      for (let k = 0; k < K; k += 1) {
-        if (k < nI && ti < 0) p[k] = 0;
-        else p[k] = (p[k]! - (k === ti || k === tc ? 1 : 0)) * row.weight;
-      }
-      for (let f = 0; f < idx.length; f += 1) {
-        const base = idx[f]! * K;
-        const v = val[f]!;
-        for (let k = 0; k < K; k += 1) W[base + k] = W[base + k]! * (1 - lr * l2) - lr * p[k]! * v;
-      }
+  sgdEpochs(rows.length, epochs, lr0, rand, (r, lr) => {
+    const row = rows[r]!;
+    const { idx, val } = sparse[r]!;
+    p.fill(0);
+    for (let f = 0; f < idx.length; f += 1) {
+      const base = idx[f]! * K;
+      const v = val[f]!;
+      for (let k = 0; k < K; k += 1) p[k]! += W[base + k]! * v;
     }
-  }
+    softmaxInPlace(p, 0, nI);
+    softmaxInPlace(p, nI, K);
+    const ti = row.intent === null ? -1 : INTENTS.indexOf(row.intent);
+    const tc = nI + CATEGORY_LABELS.indexOf(row.category);
+    for (let k = 0; k < K; k += 1) {
+      if (k < nI && ti < 0) p[k] = 0;
+      else p[k] = (p[k]! - (k === ti || k === tc ? 1 : 0)) * row.weight;
+    }
+    for (let f = 0; f < idx.length; f += 1) {
+      const base = idx[f]! * K;
+      const v = val[f]!;
+      for (let k = 0; k < K; k += 1) W[base + k] = W[base + k]! * (1 - lr * l2) - lr * p[k]! * v;
+    }
+  });
 
   // Keep only features that matter; round so the file is small and byte-for-byte reproducible.
   const keptFeatures: number[] = [];
   const weights: number[][] = [];
   for (let f = 0; f < features.length; f += 1) {
-    const row = Array.from(W.subarray(f * K, f * K + K), (w) => Math.round(w * 1000) / 1000);
+    const row = Array.from(W.subarray(f * K, f * K + K), roundWeight);
     if (row.some((w) => Math.abs(w) >= 0.01)) {
       keptFeatures.push(features[f]!);
-      weights.push(row.map((w) => (Object.is(w, -0) ? 0 : w)));
+      weights.push(row);
     }
   }
   return {
